@@ -1,0 +1,49 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { decodeStackBytes, parseStack } from '../../../server/src/stack';
+import { maskSecrets, renderedTemplateYaml, renderStack } from '../../../server/src/stack/render';
+import { coerceAndValidateValues, loadValuesFile, parseSetArguments } from '../../../server/src/stack/values';
+import { CliCommand, CliContext, parseArgs, UsageError } from './command';
+
+export const renderCommand: CliCommand = {
+  name: 'render',
+  summary: 'print the rendered template as YAML (passwords masked unless --show-secrets)',
+  usage: 'windflow-stack render <file> [--set key=value]... [--values FILE] [--name DEPLOYMENT] [--show-secrets] [--notes]',
+  async run(context: CliContext): Promise<number> {
+    const args = parseArgs(context.args, { options: ['values', 'name'], repeatable: ['set'], flags: ['show-secrets', 'notes'] });
+    if (args.positionals.length !== 1) throw new UsageError('name exactly one stack file');
+    const file = path.resolve(context.cwd, args.positionals[0]);
+    const bytes = await readFile(file).catch((error: Error) => {
+      throw new UsageError(`${args.positionals[0]}: cannot read: ${error.message}`);
+    });
+    const model = parseStack(decodeStackBytes(bytes).text, pathToFileURL(file).href);
+    let supplied: Record<string, unknown> = {};
+    const valuesFile = args.options.get('values');
+    if (valuesFile) {
+      const valuesPath = path.resolve(context.cwd, valuesFile);
+      const text = await readFile(valuesPath, 'utf8').catch((error: Error) => {
+        throw new UsageError(`${valuesFile}: cannot read: ${error.message}`);
+      });
+      supplied = { ...loadValuesFile(text, valuesFile) };
+    }
+    supplied = { ...supplied, ...parseSetArguments(args.repeated.get('set') ?? []) };
+    const checked = coerceAndValidateValues(model, supplied);
+    if (checked.problems.length > 0) {
+      for (const problem of checked.problems) context.stderr.write(`error: value '${problem.name}': ${problem.message}\n`);
+      return 1;
+    }
+    const result = renderStack(model, { values: checked.values, deploymentName: args.options.get('name'), allowEnv: true });
+    const showSecrets = args.flags.has('show-secrets');
+    for (const error of result.errors) {
+      const where = error.span ? `${args.positionals[0]}:${model.lines.positionAt(error.span.start).line + 1}: ` : '';
+      context.stderr.write(`${where}error: ${showSecrets ? error.message : maskSecrets(error.message, result.secrets)}\n`);
+    }
+    context.stdout.write(renderedTemplateYaml(result, { showSecrets }));
+    if (args.flags.has('notes') && result.deploymentNotes) {
+      const notes = showSecrets ? result.deploymentNotes : maskSecrets(result.deploymentNotes, result.secrets);
+      context.stdout.write(`\n# deployment notes\n${notes}\n`);
+    }
+    return result.ok ? 0 : 1;
+  },
+};

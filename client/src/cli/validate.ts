@@ -1,0 +1,77 @@
+import { readFile } from 'node:fs/promises';
+import { pathToFileURL } from 'node:url';
+import { checkStack, decodeStackBytes, parseStack, StackDiagnostic, toLspDiagnostic } from '../../../server/src/stack';
+import type { LineIndex } from '../../../server/src/stack';
+import { CliCommand, CliContext, parseArgs, UsageError } from './command';
+import { collectStackFiles, displayPath } from './files';
+import { toSarif } from './sarif';
+
+export interface FileReport {
+  file: string;
+  lines: LineIndex;
+  diagnostics: StackDiagnostic[];
+}
+
+export async function validateFile(file: string): Promise<FileReport> {
+  const bytes = await readFile(file);
+  const decoded = decodeStackBytes(bytes);
+  const model = parseStack(decoded.text, pathToFileURL(file).href);
+  const diagnostics = [...decoded.diagnostics, ...checkStack(model)].sort((a, b) => a.span.start - b.span.start);
+  return { file, lines: model.lines, diagnostics };
+}
+
+const FORMATS = ['text', 'json', 'sarif'] as const;
+
+export const validateCommand: CliCommand = {
+  name: 'validate',
+  summary: 'check stack files and print diagnostics (exit 1 when any error)',
+  usage: 'windflow-stack validate <file|folder>... [--format text|json|sarif] [--quiet]',
+  async run(context: CliContext): Promise<number> {
+    const args = parseArgs(context.args, { options: ['format'], flags: ['quiet'] });
+    const format = (args.options.get('format') ?? 'text') as (typeof FORMATS)[number];
+    if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not '${format}'`);
+    if (args.positionals.length === 0) throw new UsageError('name at least one stack file or folder');
+    const files = await collectStackFiles(args.positionals, context.cwd);
+    const reports: FileReport[] = [];
+    for (const file of files) {
+      try {
+        reports.push(await validateFile(file));
+      } catch (error) {
+        context.stderr.write(`${displayPath(file, context.cwd)}: cannot read: ${(error as Error).message}\n`);
+        return 2;
+      }
+    }
+    const errorCount = reports.reduce((n, r) => n + r.diagnostics.filter((d) => d.severity === 'error').length, 0);
+    if (format === 'json') {
+      const json = reports.map((r) => ({
+        file: displayPath(r.file, context.cwd),
+        uri: pathToFileURL(r.file).href,
+        diagnostics: r.diagnostics.map((d) => toLspDiagnostic(r.lines, d)),
+      }));
+      context.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+    } else if (format === 'sarif') {
+      context.stdout.write(`${JSON.stringify(toSarif(reports, context.cwd), null, 2)}\n`);
+    } else {
+      printText(reports, context, args.flags.has('quiet'));
+    }
+    return errorCount > 0 ? 1 : 0;
+  },
+};
+
+function printText(reports: FileReport[], context: CliContext, quiet: boolean): void {
+  const counts = { error: 0, warning: 0, information: 0, hint: 0 };
+  for (const report of reports) {
+    for (const diagnostic of report.diagnostics) {
+      counts[diagnostic.severity]++;
+      if (quiet && diagnostic.severity !== 'error') continue;
+      const { line, character } = report.lines.positionAt(diagnostic.span.start);
+      context.stdout.write(
+        `${displayPath(report.file, context.cwd)}:${line + 1}:${character + 1}: ${diagnostic.severity} ${diagnostic.code} ${diagnostic.message}\n`,
+      );
+    }
+  }
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  context.stdout.write(
+    `${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ${plural(counts.information + counts.hint, 'hint')} in ${plural(reports.length, 'file')}\n`,
+  );
+}

@@ -1,0 +1,189 @@
+/**
+ * The one interface every deployment target implements (Docker engine, Kubernetes cluster). Pure Node: the
+ * extension, the CLI and tests all drive targets through it. Errors crossing it are DeployError / TargetError.
+ */
+
+/** A stack after rendering: what a target deploys. Built by the stack model's renderStack, never by hand. */
+export interface RenderedStack {
+  /** metadata.name */
+  stackName: string;
+  /** metadata.target_type */
+  targetType: string;
+  deploymentName: string;
+  /** The rendered template (plain data). */
+  template: unknown;
+  /** The rendered target_parameters (plain data), if any. */
+  targetParameters?: unknown;
+  /** The rendered deployment_notes (Markdown), if any. */
+  deploymentNotes?: string;
+  /** Secret values in this render (passwords, generated secrets): never log or show them. */
+  secrets: string[];
+}
+
+export type TargetKind = 'docker' | 'kubernetes';
+
+export interface DockerTargetConfig {
+  name: string;
+  kind: 'docker';
+  /** unix:///var/run/docker.sock, tcp://host:2376, ssh://user@host[:port]. */
+  host: string;
+  tls?: { ca?: string; cert?: string; key?: string; verify?: boolean };
+  /** For ssh:// hosts: private key path; passphrases and passwords come from secret storage. */
+  sshKeyPath?: string;
+}
+
+export interface KubernetesTargetConfig {
+  name: string;
+  kind: 'kubernetes';
+  /** The kubeconfig context this target uses. */
+  context: string;
+  /** Kubeconfig file(s), joined by the platform's path delimiter like KUBECONFIG. */
+  kubeconfig?: string;
+  namespace?: string;
+}
+
+export type TargetConfig = DockerTargetConfig | KubernetesTargetConfig;
+
+export interface DeployProgress {
+  step: string;
+  message: string;
+}
+
+export interface DeployOptions {
+  signal?: AbortSignal;
+  onProgress?: (progress: DeployProgress) => void;
+}
+
+export interface DeployResult {
+  deploymentName: string;
+  /** Human-readable names of what this deploy created. */
+  created: string[];
+  /** Existing objects this deploy updated in place (Kubernetes). */
+  updated: string[];
+  /** True when a deployment of the same name was replaced. */
+  replaced: boolean;
+}
+
+export type UnitState = 'running' | 'starting' | 'exited' | 'failed' | 'pending' | 'stopped' | 'unknown';
+
+/** A container or a pod. */
+export interface UnitStatus {
+  id: string;
+  name: string;
+  service?: string;
+  kind: 'container' | 'pod';
+  state: UnitState;
+  health?: 'healthy' | 'unhealthy' | 'starting';
+  restarts: number;
+  ports: string[];
+  createdAt?: Date;
+  reason?: string;
+  image?: string;
+}
+
+export type DeploymentState = 'running' | 'partial' | 'failed' | 'stopped' | 'deploying';
+
+export interface DeploymentStatus {
+  deploymentName: string;
+  stackName?: string;
+  targetType?: string;
+  state: DeploymentState;
+  units: UnitStatus[];
+  /** Workload summaries (Kubernetes Deployments, StatefulSets, …): desired vs ready. */
+  workloads?: { kind: string; name: string; desired: number; ready: number }[];
+  events?: { time: Date; message: string }[];
+}
+
+export interface DeploymentSummary {
+  deploymentName: string;
+  stackName?: string;
+  targetType?: string;
+  state: DeploymentState;
+  unitCount: number;
+}
+
+export interface LogOptions {
+  service?: string;
+  tail?: number;
+  /** Unix seconds, or a duration like 10m / 2h, or an RFC 3339 time. */
+  since?: string;
+  timestamps?: boolean;
+  follow?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface LogLine {
+  unit: string;
+  service?: string;
+  stream: 'stdout' | 'stderr';
+  text: string;
+  timestamp?: string;
+}
+
+export interface RemoveOptions {
+  deleteData?: boolean;
+}
+
+export interface RemoveResult {
+  removed: string[];
+  kept: string[];
+}
+
+export interface Disposable {
+  dispose(): void;
+}
+
+export interface Target {
+  readonly name: string;
+  readonly kind: TargetKind;
+  /** Whether this target can deploy stacks of this target_type. */
+  supports(targetType: string): boolean;
+  /** Resolves when the target answers; rejects with a TargetError saying why not. */
+  ping(): Promise<void>;
+  deploy(stack: RenderedStack, options?: DeployOptions): Promise<DeployResult>;
+  list(): Promise<DeploymentSummary[]>;
+  status(deploymentName: string): Promise<DeploymentStatus>;
+  /** Streams log lines until the logs end, or, with follow, until the signal aborts. */
+  logs(deploymentName: string, options: LogOptions, onLine: (line: LogLine) => void): Promise<void>;
+  remove(deploymentName: string, options?: RemoveOptions): Promise<RemoveResult>;
+  /** Calls back when deployments on this target change (Docker events, Kubernetes watches, or polling). */
+  watch(onChange: () => void): Disposable;
+  dispose(): void;
+}
+
+/** A deploy that failed at a named step; whatever the deploy had created was removed again. */
+export class DeployError extends Error {
+  constructor(
+    readonly step: string,
+    message: string,
+    override readonly cause?: unknown,
+  ) {
+    super(message);
+    this.name = 'DeployError';
+  }
+}
+
+/** A target that cannot be reached or refuses (unreachable, forbidden, expired credentials, not found). */
+export class TargetError extends Error {
+  constructor(
+    readonly target: string,
+    message: string,
+    override readonly cause?: unknown,
+  ) {
+    super(message);
+    this.name = 'TargetError';
+  }
+}
+
+/** Labels on everything a deploy creates; stop, status, logs and remove find resources only through them. */
+export const LABELS = {
+  managed: 'windflow.managed',
+  stack: 'windflow.stack',
+  deployment: 'windflow.deployment',
+} as const;
+
+export const KUBERNETES_LABELS = {
+  managedBy: 'app.kubernetes.io/managed-by',
+  stack: 'windflow.io/stack',
+  deployment: 'windflow.io/deployment',
+} as const;
