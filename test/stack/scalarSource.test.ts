@@ -10,7 +10,8 @@ function scalars(text: string): { node: Scalar; offsets: number[]; exact: boolea
     Pair(_, pair) {
       if (isScalar(pair.value) && typeof pair.value.value === 'string') {
         const map = mapScalarSource(text, pair.value)!;
-        found.push({ node: pair.value, ...map });
+        const base = pair.value.range![0];
+        found.push({ node: pair.value, offsets: map.offsets.map((offset) => base + offset), exact: map.exact });
       }
     },
   });

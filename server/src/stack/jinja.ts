@@ -106,7 +106,20 @@ export function hasJinja(value: string): boolean {
   return value.includes('{{') || value.includes('{%') || value.includes('{#');
 }
 
+const scanCache = new Map<string, JinjaScan>();
+const SCAN_CACHE_LIMIT = 50_000;
+
+/** Scans one string value. Results depend on the value alone, so they are shared (treat them as read-only). */
 export function scanJinja(value: string): JinjaScan {
+  const cached = scanCache.get(value);
+  if (cached) return cached;
+  if (scanCache.size >= SCAN_CACHE_LIMIT) scanCache.clear();
+  const scan = scanUncached(value);
+  scanCache.set(value, scan);
+  return scan;
+}
+
+function scanUncached(value: string): JinjaScan {
   const segments: JinjaSegment[] = [];
   const errors: JinjaError[] = [];
   OPEN.lastIndex = 0;

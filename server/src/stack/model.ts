@@ -1,4 +1,4 @@
-import { Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Node, Pair, parseDocument, Scalar, YAMLMap } from 'yaml';
+import { Document, isAlias, isMap, isPair, isScalar, isSeq, Node, Pair, parseDocument, Scalar, YAMLMap } from 'yaml';
 import { DiagnosticSink, StackDiagnostic } from './diagnostics';
 import { hasJinja, JinjaReference, JinjaScan, JinjaSegment, scanJinja, ValueSpan } from './jinja';
 import { mapScalarSource, ScalarSourceMap } from './scalarSource';
@@ -89,11 +89,12 @@ export function spanOf(node: Node | null | undefined, fallback: Span = { start: 
 /** Maps a span inside a leaf's value to document offsets. */
 export function leafSpan(leaf: StringLeaf, span: ValueSpan): Span {
   const offsets = leaf.source.offsets;
+  const base = leaf.node.range![0];
   const last = offsets.length - 1;
-  const start = offsets[Math.max(0, Math.min(span.start, last))];
+  const start = base + offsets[Math.max(0, Math.min(span.start, last))];
   const endIndex = Math.max(0, Math.min(span.end, last));
   // The end of a span is just after the source character of its last value character.
-  const end = span.end > span.start ? offsets[Math.min(endIndex - 1, last)] + sourceWidth(leaf, endIndex - 1) : start;
+  const end = span.end > span.start ? base + offsets[Math.min(endIndex - 1, last)] + sourceWidth(leaf, endIndex - 1) : start;
   return { start, end: Math.max(start, end) };
 }
 
@@ -108,18 +109,28 @@ function sourceWidth(leaf: StringLeaf, index: number): number {
   return 1;
 }
 
+/** How stack files are read: YAML 1.1 like PyYAML, duplicate keys reported by us rather than refused. */
+export const YAML_OPTIONS = {
+  version: '1.1',
+  uniqueKeys: false,
+  keepSourceTokens: false,
+  prettyErrors: false,
+  strict: false,
+  logLevel: 'error',
+} as const;
+
+export function readYaml(text: string): Document.Parsed {
+  return parseDocument(text, YAML_OPTIONS) as Document.Parsed;
+}
+
 export function parseStack(text: string, uri?: string): StackModel {
+  return buildModel(text, readYaml(text), uri);
+}
+
+/** Builds the model from an already parsed document (a full parse, or one stitched from chunks by incremental.ts). */
+export function buildModel(text: string, document: Document.Parsed, uri?: string): StackModel {
   const lines = new LineIndex(text);
   const sink = new DiagnosticSink();
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, {
-    version: '1.1',
-    uniqueKeys: false,
-    keepSourceTokens: false,
-    prettyErrors: false,
-    lineCounter,
-    strict: false,
-  }) as Document.Parsed;
 
   for (const error of document.errors) {
     const [start, end] = error.pos;

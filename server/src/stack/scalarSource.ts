@@ -1,9 +1,10 @@
 import { Scalar } from 'yaml';
 
 /**
- * Maps each UTF-16 index of a string scalar's parsed value to the document offset of the source character that
- * produced it, for every YAML scalar style (plain, quoted with escapes and folding, literal and folded blocks).
- * `offsets` has one more entry than the value: the end of the value.
+ * Maps each UTF-16 index of a string scalar's parsed value to the offset, relative to the scalar's start, of the
+ * source character that produced it, for every YAML scalar style (plain, quoted with escapes and folding, literal
+ * and folded blocks). `offsets` has one more entry than the value: the end of the value. Offsets are relative so a
+ * map stays valid when the scalar moves, and can be shared by identical scalars.
  */
 export interface ScalarSourceMap {
   offsets: number[];
@@ -16,12 +17,28 @@ interface Piece {
   offset: number;
 }
 
+const cache = new Map<string, ScalarSourceMap>();
+const CACHE_LIMIT = 100_000;
+
 export function mapScalarSource(text: string, node: Scalar): ScalarSourceMap | undefined {
   if (typeof node.value !== 'string' || !node.range) return undefined;
-  const [start, valueEnd] = node.range;
-  const raw = text.slice(start, valueEnd);
+  const [nodeStart, valueEnd] = node.range;
+  const raw = text.slice(nodeStart, valueEnd);
+  const parentIndent = node.type === Scalar.BLOCK_LITERAL || node.type === Scalar.BLOCK_FOLDED ? lineIndentAt(text, nodeStart) : 0;
+  const key = `${node.type}\u0000${parentIndent}\u0000${raw}`;
+  const cached = cache.get(key);
+  if (cached) return cached;
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  const map = buildMap(raw, node.type, node.value, parentIndent);
+  cache.set(key, map);
+  return map;
+}
+
+function buildMap(raw: string, type: Scalar['type'], value: string, parentIndent: number): ScalarSourceMap {
+  const start = 0;
+  const valueEnd = raw.length;
   let pieces: Piece[] | undefined;
-  switch (node.type) {
+  switch (type) {
     case Scalar.PLAIN:
       pieces = foldFlowLines(raw, start, false);
       break;
@@ -33,10 +50,9 @@ export function mapScalarSource(text: string, node: Scalar): ScalarSourceMap | u
       break;
     case Scalar.BLOCK_LITERAL:
     case Scalar.BLOCK_FOLDED:
-      pieces = readBlock(raw, start, node.type === Scalar.BLOCK_FOLDED, lineIndentAt(text, start));
+      pieces = readBlock(raw, start, type === Scalar.BLOCK_FOLDED, parentIndent);
       break;
   }
-  const value = node.value;
   if (pieces) {
     const offsets: number[] = [];
     let built = '';

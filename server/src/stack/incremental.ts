@@ -1,0 +1,218 @@
+import { Document, isAlias, isMap, isPair, isScalar, isSeq, Node, Pair, parseDocument, Scalar, YAMLMap } from 'yaml';
+import { buildModel, readYaml, StackModel, YAML_OPTIONS } from './model';
+
+/**
+ * Re-reads a stack file after an edit by parsing only the parts whose text changed.
+ *
+ * The text is cut into chunks along block-mapping keys: each top-level section, and inside a large section each of
+ * its entries (so a 700-service Compose template becomes one chunk per service). A chunk is parsed on its own; an
+ * unchanged chunk is reused from the previous update and only shifted to its new offset. Whenever the text has
+ * anything that could make a chunk depend on another (anchors, aliases, merge keys, tabs, several documents, flow
+ * collections or quoted scalars spanning chunks, any parse error), it falls back to a full parse, so the model is
+ * always the one `parseStack` would build.
+ *
+ * Reused nodes are shifted in place: a model returned by `update` is superseded by the next call.
+ */
+export class IncrementalStackParser {
+  private reusable = new Map<string, ParsedChunk[]>();
+  /** How the last update was made, for tests and benchmarks. */
+  lastUpdate: { mode: 'full' | 'chunks'; parsedChunks: number; reusedChunks: number } = { mode: 'full', parsedChunks: 0, reusedChunks: 0 };
+
+  update(text: string, uri?: string): StackModel {
+    const stitched = this.stitch(text);
+    if (stitched) return buildModel(text, stitched, uri);
+    this.reusable.clear();
+    this.lastUpdate = { mode: 'full', parsedChunks: 0, reusedChunks: 0 };
+    return buildModel(text, readYaml(text), uri);
+  }
+
+  private stitch(text: string): Document.Parsed | undefined {
+    if (text.length < MIN_INCREMENTAL_LENGTH || UNSAFE_TEXT.test(text)) return undefined;
+    const lines = splitLines(text);
+    const entries = splitEntries(text, lines, 0, lines.length, 0);
+    if (!entries || entries.length === 0) return undefined;
+    const previous = this.reusable;
+    const next = new Map<string, ParsedChunk[]>();
+    const counts = { parsed: 0, reused: 0 };
+    const take = (chunkText: string, start: number): Pair | undefined => {
+      const candidates = previous.get(chunkText);
+      let chunk = candidates?.pop();
+      if (chunk) {
+        if (chunk.start !== start) shiftPair(chunk.pair, start - chunk.start);
+        chunk.start = start;
+        counts.reused++;
+      } else {
+        const pair = parseChunk(chunkText, start);
+        if (!pair) return undefined;
+        chunk = { pair, start };
+        counts.parsed++;
+      }
+      const list = next.get(chunkText);
+      if (list) list.push(chunk);
+      else next.set(chunkText, [chunk]);
+      return chunk.pair;
+    };
+    const pairs = buildPairs(text, entries, take);
+    if (!pairs) {
+      this.reusable = next;
+      return undefined;
+    }
+    this.reusable = next;
+    this.lastUpdate = { mode: 'chunks', parsedChunks: counts.parsed, reusedChunks: counts.reused };
+    const root = mapOf(pairs);
+    root.range = [root.range![0], root.range![1], text.length];
+    const document = new Document(undefined, YAML_OPTIONS) as Document.Parsed;
+    document.contents = root;
+    document.range = [0, text.length, text.length];
+    return document;
+  }
+}
+
+interface ParsedChunk {
+  pair: Pair;
+  start: number;
+}
+
+/** One block-mapping entry: its text runs from `start` to `end`; large ones are split into `children`. */
+interface Entry {
+  start: number;
+  end: number;
+  /** Where the first child entry starts, when the entry is split. */
+  children?: Entry[];
+}
+
+interface Line {
+  start: number;
+  end: number;
+  indent: number;
+  /** Blank or comment-only. */
+  empty: boolean;
+}
+
+const MIN_INCREMENTAL_LENGTH = 20_000;
+/** Entries longer than this many lines are split into their own entries. */
+const SPLIT_LINES = 40;
+/** Anchors, aliases, merge keys, tabs, CR, directives and document markers make chunks interdependent. */
+const UNSAFE_TEXT = /[&*][^\s,\]}]|<<|\t|\r|^%|^---|^\.\.\./m;
+/** A simple block-mapping key: plain, single- or double-quoted, followed by ':' and a space or end of line. */
+const KEY_LINE = /^ *(?:[A-Za-z0-9_$][^:#\n]*?|"[^"\n]*"|'[^'\n]*') *:(?: |$)/;
+/** A key line whose value continues on the next lines (nothing after the colon but a comment). */
+const BLOCK_KEY_LINE = /^ *(?:[A-Za-z0-9_$][^:#\n]*?|"[^"\n]*"|'[^'\n]*') *:\s*(?:#.*)?$/;
+
+function splitLines(text: string): Line[] {
+  const lines: Line[] = [];
+  let start = 0;
+  while (start <= text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    let indent = 0;
+    while (text.charCodeAt(start + indent) === 32) indent++;
+    const first = text[start + indent];
+    lines.push({ start, end, indent, empty: start + indent >= end || first === '#' });
+    if (end === text.length) break;
+    start = end + 1;
+  }
+  return lines;
+}
+
+/** Cuts lines [from, to) into entries at `indent`, or gives up when the block is not a plain block mapping. */
+function splitEntries(text: string, lines: Line[], from: number, to: number, indent: number): Entry[] | undefined {
+  const starts: number[] = [];
+  for (let i = from; i < to; i++) {
+    const line = lines[i];
+    if (line.empty) continue;
+    if (line.indent < indent) return undefined;
+    if (line.indent === indent) {
+      if (!KEY_LINE.test(text.slice(line.start, line.end))) return undefined;
+      starts.push(i);
+    }
+  }
+  if (starts.length === 0) return undefined;
+  const entries: Entry[] = [];
+  starts.forEach((lineIndex, k) => {
+    const firstLine = k === 0 ? from : lineIndex;
+    const lastLine = k + 1 < starts.length ? starts[k + 1] : to;
+    const entry: Entry = { start: lines[firstLine].start, end: lastLine < lines.length ? lines[lastLine].start : text.length };
+    if (lastLine - lineIndex > SPLIT_LINES) entry.children = splitChildren(text, lines, lineIndex, lastLine, indent);
+    entries.push(entry);
+  });
+  return entries;
+}
+
+function splitChildren(text: string, lines: Line[], keyLine: number, to: number, indent: number): Entry[] | undefined {
+  const header = lines[keyLine];
+  if (!BLOCK_KEY_LINE.test(text.slice(header.start, header.end))) return undefined;
+  let first = keyLine + 1;
+  while (first < to && lines[first].empty) first++;
+  if (first >= to) return undefined;
+  const childIndent = lines[first].indent;
+  if (childIndent <= indent || text[lines[first].start + childIndent] === '-') return undefined;
+  const children = splitEntries(text, lines, first, to, childIndent);
+  if (!children) return undefined;
+  // The header keeps the key line and anything (comments, blank lines) before the first child.
+  children[0].start = lines[first].start;
+  return children;
+}
+
+function buildPairs(text: string, entries: Entry[], take: (chunkText: string, start: number) => Pair | undefined): Pair[] | undefined {
+  const pairs: Pair[] = [];
+  for (const entry of entries) {
+    if (!entry.children) {
+      const pair = take(text.slice(entry.start, entry.end), entry.start);
+      if (!pair) return undefined;
+      pairs.push(pair);
+      continue;
+    }
+    const headerPair = take(text.slice(entry.start, entry.children[0].start), entry.start);
+    if (!headerPair || !isScalar(headerPair.value) || headerPair.value.value !== null) return undefined;
+    const childPairs = buildPairs(text, entry.children, take);
+    if (!childPairs) return undefined;
+    // A fresh pair per update: the header pair is cached and must keep its own (null) value.
+    pairs.push(new Pair(headerPair.key, mapOf(childPairs)));
+  }
+  return pairs;
+}
+
+/** A block map over pairs, with the range a full parse gives it. */
+function mapOf(pairs: Pair[]): YAMLMap {
+  const map = new YAMLMap();
+  map.items = pairs;
+  const first = pairs[0].key as Node;
+  const last = pairs[pairs.length - 1];
+  const lastNode = (last.value ?? last.key) as Node;
+  map.range = [first.range![0], lastNode.range![1], lastNode.range![2]];
+  return map;
+}
+
+/** Parses one entry's text on its own and moves its nodes to the entry's offset; undefined when unsure. */
+function parseChunk(chunkText: string, start: number): Pair | undefined {
+  const document = parseDocument(chunkText, YAML_OPTIONS);
+  if (document.errors.length > 0 || document.warnings.length > 0) return undefined;
+  const contents = document.contents;
+  if (!isMap(contents) || contents.items.length !== 1 || !isScalar(contents.items[0].key)) return undefined;
+  const pair = contents.items[0];
+  shiftPair(pair, start);
+  return pair;
+}
+
+function shiftPair(pair: Pair, delta: number): void {
+  shiftNode(pair.key, delta);
+  shiftNode(pair.value, delta);
+}
+
+function shiftNode(node: unknown, delta: number): void {
+  if (isScalar(node) || isAlias(node)) {
+    shiftRange(node, delta);
+  } else if (isMap(node) || isSeq(node)) {
+    shiftRange(node, delta);
+    for (const item of node.items) {
+      if (isPair(item)) shiftPair(item, delta);
+      else shiftNode(item, delta);
+    }
+  }
+}
+
+function shiftRange(node: Node | Scalar, delta: number): void {
+  const range = node.range;
+  if (range) node.range = [range[0] + delta, range[1] + delta, range[2] + delta];
+}
