@@ -20,6 +20,15 @@ const entries = [
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js' },
   { entryPoints: ['server/src/main.ts'], outfile: 'dist/server.js', banner: { js: '#!/usr/bin/env node' } },
   { entryPoints: ['client/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // Webview page scripts: run in the panel's browser sandbox, one self-contained file each.
+  ...['deployForm', 'logs', 'status'].map((page) => ({
+    entryPoints: [`client/src/webview/${page}.ts`],
+    outfile: `dist/webview-${page === 'deployForm' ? 'deploy' : page}.js`,
+    platform: 'browser',
+    target: 'es2022',
+    format: 'iife',
+    external: [],
+  })),
 ];
 
 const contexts = await Promise.all(entries.map((entry) => esbuild.context({ ...shared, ...entry })));

@@ -39,16 +39,34 @@ export function generateComposeStack(serviceCount: number, variableCount = 50): 
   for (let i = 0; i < 20; i++) lines.push(`    data${i}: {}`);
   lines.push('variables:');
   for (let i = 0; i < variableCount; i++) {
-    lines.push(`  var_${i}:`, '    type: string', `    label: "Variable ${i}"`, `    default: "v${i}"`, '    required: true');
+    lines.push(
+      `  var_${i}:`,
+      '    type: string',
+      `    label: "Variable ${i}"`,
+      `    default: "v${i}"`,
+      '    required: true',
+    );
   }
-  lines.push('  tuning:', '    type: group', '    label: Tuning', '    variables:', '      level:', '        type: integer', '        label: Level', '        default: 3');
+  lines.push(
+    '  tuning:',
+    '    type: group',
+    '    label: Tuning',
+    '    variables:',
+    '      level:',
+    '        type: integer',
+    '        label: Level',
+    '        default: 3',
+  );
   lines.push('deployment_notes: |', '  Generated stack {{ deployment_name }} with {{ tuning.level }}.', '');
   return lines.join('\n');
 }
 
 if (require.main === module) {
   mkdirSync('bench/out', { recursive: true });
-  for (const [name, count] of [['stack-10k', 700], ['stack-50k', 3500]] as const) {
+  for (const [name, count] of [
+    ['stack-10k', 700],
+    ['stack-50k', 3500],
+  ] as const) {
     const text = generateComposeStack(count);
     writeFileSync(`bench/out/${name}.stack.yaml`, text);
     console.log(`${name}: ${text.split('\n').length} lines`);

@@ -83,3 +83,120 @@ export interface VariablesResponse {
 export const VariablesRequest = new RequestType<VariablesParams, VariablesResponse, void>('windflow/variables');
 
 export type { Diagnostic, Position, Range, TextEdit };
+
+// ---------------------------------------------------------------------------------------------------------------
+// AI suggestions (product §6): the server talks to the OpenAI-compatible endpoint; the client collects the settings
+// and the key and shows the results. Nothing here is applied or deployed by the server.
+
+import { ProgressType } from 'vscode-languageserver-protocol';
+import type { ProgressToken } from 'vscode-languageserver-protocol';
+
+/** Why an AI request produced nothing, in words for the user. */
+export interface AiFailure {
+  kind:
+    | 'not_configured'
+    | 'untrusted'
+    | 'invalid_input'
+    | 'unauthorized'
+    | 'not_found'
+    | 'rate_limited'
+    | 'timeout'
+    | 'cancelled'
+    | 'unreachable'
+    | 'endpoint'
+    | 'bad_request'
+    | 'bad_answer'
+    | 'invalid_suggestion';
+  message: string;
+  /** The endpoint failed recently and this was already reported: don't show it again (inline suggestions). */
+  repeated?: boolean;
+}
+
+/** Either the result or why there is none. */
+export type AiResult<T> = ({ ok: true } & T) | { ok: false; error: AiFailure };
+
+/** Sent by the client at start, when settings, the key or workspace trust change, and by "Configure AI Endpoint…". */
+export interface AiConfigureParams {
+  /** False in untrusted workspaces: AI stays off whatever else is set. */
+  trusted: boolean;
+  baseUrl?: string;
+  model?: string;
+  /** From SecretStorage; kept in the server's memory only, never logged. */
+  apiKey?: string;
+  organization?: string;
+  headers?: Record<string, string>;
+  timeoutSeconds?: number;
+  /** List the endpoint's models to check the connection, the key and the model. */
+  testConnection?: boolean;
+}
+
+export interface AiConfigureResponse {
+  enabled: boolean;
+  /** Why AI is off, or what the connection test found wrong. */
+  problem?: string;
+  /** The endpoint's models, when the connection was tested. */
+  models?: string[];
+}
+
+export const AiConfigureRequest = new RequestType<AiConfigureParams, AiConfigureResponse, void>(
+  'windflow/ai/configure',
+);
+
+/** Streaming progress of generate and complete, sent to the request's `progressToken`. */
+export interface AiProgress {
+  receivedCharacters: number;
+}
+
+export const AiProgressType = new ProgressType<AiProgress>();
+
+export interface AiGenerateParams {
+  description: string;
+  targetType: string;
+  progressToken?: ProgressToken;
+}
+
+export type AiGenerateResponse = AiResult<{ text: string; repaired: boolean }>;
+
+export const AiGenerateRequest = new RequestType<AiGenerateParams, AiGenerateResponse, void>('windflow/ai/generate');
+
+export interface AiFixParams {
+  /** An open stack document. */
+  uri: string;
+  /** The WindFlow diagnostic to fix, as the client received it. */
+  diagnostic: Diagnostic;
+}
+
+export type AiFixResponse = AiResult<{
+  /** The smallest edit; apply it to the document version the request was made on. */
+  edit: TextEdit;
+  /** The whole document after the edit, for a preview diff. */
+  newText: string;
+  explanation: string;
+  repaired: boolean;
+}>;
+
+export const AiFixRequest = new RequestType<AiFixParams, AiFixResponse, void>('windflow/ai/fix');
+
+export interface AiCompleteParams {
+  /** An open stack document. */
+  uri: string;
+  position: Position;
+  progressToken?: ProgressToken;
+}
+
+export type AiCompleteResponse = AiResult<{ insertText: string; range: Range; repaired: boolean }>;
+
+export const AiCompleteRequest = new RequestType<AiCompleteParams, AiCompleteResponse, void>('windflow/ai/complete');
+
+export interface AiExplainParams {
+  error: string;
+  status: string;
+  /** The last log lines of the failed deployment. */
+  logLines: string[];
+  /** The deployed stack (open, or a file: URI), for context. */
+  uri?: string;
+}
+
+export type AiExplainResponse = AiResult<{ markdown: string }>;
+
+export const AiExplainRequest = new RequestType<AiExplainParams, AiExplainResponse, void>('windflow/ai/explain');

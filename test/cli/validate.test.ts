@@ -23,7 +23,10 @@ describe('windflow-stack validate', () => {
   it('prints diagnostics like a compiler and exits 1 on errors', async () => {
     const { code, stdout } = await cli(['validate', path.join(SAMPLES, 'upstream-postgresql.yaml')]);
     assert.equal(code, 1);
-    assert.match(stdout, /upstream-postgresql\.yaml:349:24: error WF021 'shared_buffers' is a member of group 'performance'/);
+    assert.match(
+      stdout,
+      /upstream-postgresql\.yaml:349:24: error WF021 'shared_buffers' is a member of group 'performance'/,
+    );
     assert.match(stdout, /\d+ errors?, \d+ warnings?, \d+ hints? in 1 file\n$/);
   });
 
@@ -34,7 +37,12 @@ describe('windflow-stack validate', () => {
   });
 
   it('writes LSP diagnostics per file as JSON', async () => {
-    const { code, stdout } = await cli(['validate', '--format', 'json', path.join(SAMPLES, 'upstream-postgresql.yaml')]);
+    const { code, stdout } = await cli([
+      'validate',
+      '--format',
+      'json',
+      path.join(SAMPLES, 'upstream-postgresql.yaml'),
+    ]);
     assert.equal(code, 1);
     const [report] = JSON.parse(stdout);
     const wf021 = report.diagnostics.find((d: { code: string }) => d.code === 'WF021');
@@ -49,14 +57,22 @@ describe('windflow-stack validate', () => {
     assert.equal(sarif.version, '2.1.0');
     const result = sarif.runs[0].results.find((r: { ruleId: string }) => r.ruleId === 'WF021');
     assert.equal(result.level, 'error');
-    assert.deepEqual(result.locations[0].physicalLocation.region, { startLine: 349, startColumn: 24, endLine: 349, endColumn: 38 });
+    assert.deepEqual(result.locations[0].physicalLocation.region, {
+      startLine: 349,
+      startColumn: 24,
+      endLine: 349,
+      endColumn: 38,
+    });
     assert.ok(sarif.runs[0].tool.driver.rules.some((rule: { id: string }) => rule.id === 'WF021'));
   });
 
   it('reports invalid UTF-8 with a diagnostic instead of failing', async () => {
     const folder = mkdtempSync(path.join(os.tmpdir(), 'wf-cli-'));
     const file = path.join(folder, 'bad.stack.yaml');
-    writeFileSync(file, Buffer.concat([Buffer.from('metadata:\n  name: "caf'), Buffer.from([0xc3, 0x28]), Buffer.from('"\n')]));
+    writeFileSync(
+      file,
+      Buffer.concat([Buffer.from('metadata:\n  name: "caf'), Buffer.from([0xc3, 0x28]), Buffer.from('"\n')]),
+    );
     const { code, stdout } = await cli(['validate', file], folder);
     assert.equal(code, 1);
     assert.match(stdout, /bad\.stack\.yaml:2:13: error WF013 invalid UTF-8 at byte 22/);

@@ -12,8 +12,12 @@ function observe(model: StackModel) {
     leaves: model.leaves.map((leaf) => `${leaf.path.join('.')}@${leaf.node.range![0]}:${leaf.node.range![1]}`),
     references: model.references.map((site) => `${site.reference.name}@${site.fullSpan.start}-${site.fullSpan.end}`),
     declarations: [...model.declarations.values()].map((decl) => `${decl.qualifiedName}@${decl.keySpan.start}`),
-    spans: model.leaves.flatMap((leaf) => leaf.scan.segments.map((segment) => JSON.stringify(leafSpan(leaf, segment.span)))),
-    diagnostics: checkStack(model, { skipRendered: true }).map((d) => `${d.code}@${d.span.start}-${d.span.end} ${d.message}`),
+    spans: model.leaves.flatMap((leaf) =>
+      leaf.scan.segments.map((segment) => JSON.stringify(leafSpan(leaf, segment.span))),
+    ),
+    diagnostics: checkStack(model, { skipRendered: true }).map(
+      (d) => `${d.code}@${d.span.start}-${d.span.end} ${d.message}`,
+    ),
   };
 }
 
@@ -77,7 +81,10 @@ describe('incremental parsing', () => {
     const parser = new IncrementalStackParser();
     parser.update(readSample('upstream-postgresql.yaml'));
     assert.equal(parser.lastUpdate.mode, 'full');
-    const withAnchor = generateComposeStack(60, 12).replace('  services:', '  x-base: &base {restart: always}\n  services:');
+    const withAnchor = generateComposeStack(60, 12).replace(
+      '  services:',
+      '  x-base: &base {restart: always}\n  services:',
+    );
     const model = parser.update(withAnchor);
     assert.equal(parser.lastUpdate.mode, 'full');
     assert.deepEqual(observe(model), observe(parseStack(withAnchor)));

@@ -14,7 +14,8 @@ describe('reference checks', () => {
 
   it('WF020: exact inside a double-quoted scalar with escapes and inside a folded block', () => {
     const text = stack({
-      template: '  image: busybox\n  environment:\n    A: "q\\"\\t{{ missing_one }}"\n    B: >\n      folded line\n      then {{ missing_two }}',
+      template:
+        '  image: busybox\n  environment:\n    A: "q\\"\\t{{ missing_one }}"\n    B: >\n      folded line\n      then {{ missing_two }}',
       variables: '  tag:\n    type: string\n    label: Tag',
     });
     const found = withCode(diagnose(text), 'WF020');
@@ -44,7 +45,8 @@ describe('reference checks', () => {
   const groupStack = (use: string) =>
     stack({
       template: `  image: "busybox"\n  environment:\n    A: "${use}"`,
-      variables: '  perf:\n    type: group\n    label: Perf\n    variables:\n      buffers:\n        type: string\n        label: Buffers\n        default: 1MB',
+      variables:
+        '  perf:\n    type: group\n    label: Perf\n    variables:\n      buffers:\n        type: string\n        label: Buffers\n        default: 1MB',
     });
 
   it('WF022: unknown member of a group, at the member', () => {
@@ -70,7 +72,8 @@ describe('reference checks', () => {
 
   it('WF023: a default that references another variable', () => {
     const text = stack({
-      variables: '  tag:\n    type: string\n    label: Tag\n    default: "v{{ base }}"\n  base:\n    type: string\n    label: Base\n    default: "1"',
+      variables:
+        '  tag:\n    type: string\n    label: Tag\n    default: "v{{ base }}"\n  base:\n    type: string\n    label: Base\n    default: "1"',
     });
     const [d] = withCode(diagnose(text), 'WF023');
     assert.deepEqual(d.span, spanOf(text, 'base', { after: 'default: "v' }));
@@ -81,14 +84,18 @@ describe('reference checks', () => {
     const text = stack({ extraMetadata: '  deployment_name: "{{ deployment_name }}-x"' });
     const [d] = withCode(diagnose(text), 'WF024');
     assert.deepEqual(d.span, spanOf(text, 'deployment_name', { after: '"{{ ' }));
-    const inTemplate = stack({ template: '  image: busybox\n  container_name: "{{ deployment_name }}"', variables: '' });
+    const inTemplate = stack({
+      template: '  image: busybox\n  container_name: "{{ deployment_name }}"',
+      variables: '',
+    });
     assert.deepEqual(withCode(diagnose(inTemplate), 'WF024'), []);
   });
 
   it('WF025: variable names that templates cannot use', () => {
     const text = stack({
       template: '  image: busybox',
-      variables: '  now:\n    type: string\n    label: Now\n  my-var:\n    type: string\n    label: X\n  a.b:\n    type: string\n    label: Y',
+      variables:
+        '  now:\n    type: string\n    label: Now\n  my-var:\n    type: string\n    label: X\n  a.b:\n    type: string\n    label: Y',
     });
     const found = withCode(diagnose(text), 'WF025');
     assert.deepEqual(
@@ -119,7 +126,7 @@ describe('reference checks', () => {
         '  environment:',
         '    A: "{{ generate_pasword(8) }}"',
         '    B: "{{ generate_uuid(1) }}"',
-        "    C: \"{{ random_string(8, 'hexa') }}\"",
+        '    C: "{{ random_string(8, \'hexa\') }}"',
         '    D: "{{ tag | upcase }}"',
         '    E: "{{ generate_uuid }}"',
         "    F: \"{{ hash_value('x', algorithm='sha3') }}\"",
@@ -137,7 +144,7 @@ describe('reference checks', () => {
 
   it('WF028: env() and secret macros written in the template', () => {
     const text = stack({
-      template: "  image: busybox\n  environment:\n    A: \"{{ env('HOME') }}\"\n    B: \"{{ generate_password(12) }}\"",
+      template: '  image: busybox\n  environment:\n    A: "{{ env(\'HOME\') }}"\n    B: "{{ generate_password(12) }}"',
     });
     const found = withCode(diagnose(text), 'WF028');
     assert.deepEqual(
@@ -151,18 +158,23 @@ describe('reference checks', () => {
 
   it('WF033: unused variables and groups, tagged unnecessary', () => {
     const text = stack({
-      variables: '  tag:\n    type: string\n    label: Tag\n  spare:\n    type: string\n    label: Spare\n  g:\n    type: group\n    label: G\n    variables:\n      m:\n        type: string\n        label: M',
+      variables:
+        '  tag:\n    type: string\n    label: Tag\n  spare:\n    type: string\n    label: Spare\n  g:\n    type: group\n    label: G\n    variables:\n      m:\n        type: string\n        label: M',
     });
     const found = withCode(diagnose(text), 'WF033');
     assert.deepEqual(
       found.map((d) => d.span),
-      [spanOf(text, 'spare'), spanOf(text, 'g:', { after: 'Spare' })].map((s, i) => (i === 1 ? { start: s.start, end: s.start + 1 } : s)),
+      [spanOf(text, 'spare'), spanOf(text, 'g:', { after: 'Spare' })].map((s, i) =>
+        i === 1 ? { start: s.start, end: s.start + 1 } : s,
+      ),
     );
     assert.deepEqual(found[0].tags, ['unnecessary']);
   });
 
   it('resolves names bound by set and for as locals', () => {
-    const text = stack({ template: '  image: busybox\n  command: "{% set n = tag %}{{ n }}{% for p in [1,2] %}{{ p }}{% endfor %}"' });
+    const text = stack({
+      template: '  image: busybox\n  command: "{% set n = tag %}{{ n }}{% for p in [1,2] %}{{ p }}{% endfor %}"',
+    });
     assert.deepEqual(withCode(diagnose(text), 'WF020'), []);
   });
 });
@@ -185,7 +197,12 @@ describe('reading the file', () => {
 
   it('WF012: an alias bomb is cut off', () => {
     const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
-    for (let i = 1; i < 9; i++) levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
+    for (let i = 1; i < 9; i++)
+      levels.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(',')}]`,
+      );
     const text = `${levels.join('\n')}\nmetadata: {}\ntemplate: {x: *i}\n`;
     const found = withCode(diagnose(text), 'WF012');
     assert.equal(found.length, 1);

@@ -27,7 +27,12 @@ function braceOffset(text: string): number {
 
 describe('scalar source map', () => {
   it('maps plain, single- and double-quoted scalars exactly', () => {
-    for (const text of ['k: a {{ x }}\n', "k: 'it''s {{ x }}'\n", 'k: "tab\\t\\"q\\" {{ x }}"\n', 'k: "\\u00e9\\U0001F600 {{ x }}"\n']) {
+    for (const text of [
+      'k: a {{ x }}\n',
+      "k: 'it''s {{ x }}'\n",
+      'k: "tab\\t\\"q\\" {{ x }}"\n',
+      'k: "\\u00e9\\U0001F600 {{ x }}"\n',
+    ]) {
       const [scalar] = scalars(text);
       assert.equal(scalar.exact, true, text);
       assert.equal(braceOffset(text), text.indexOf('{{'), text);
@@ -78,11 +83,14 @@ describe('scalar source map', () => {
     const words = ['a', '{{ x }}', 'b c', "it's", 'q"q', '\\', '#x', ': y', 'é', '😀'];
     for (let round = 0; round < 300; round++) {
       const lineCount = 1 + random(4);
-      const lines = Array.from({ length: lineCount }, () => Array.from({ length: 1 + random(3) }, () => words[random(words.length)]).join(' '));
+      const lines = Array.from({ length: lineCount }, () =>
+        Array.from({ length: 1 + random(3) }, () => words[random(words.length)]).join(' '),
+      );
       const style = random(4);
       let text: string;
       if (style === 0) text = `k: |${['', '-', '+'][random(3)]}\n${lines.map((l) => `  ${l}`).join('\n')}\n`;
-      else if (style === 1) text = `k: >${['', '-', '+'][random(3)]}\n${lines.map((l) => `  ${random(4) === 0 ? '  ' : ''}${l}`).join('\n')}\n`;
+      else if (style === 1)
+        text = `k: >${['', '-', '+'][random(3)]}\n${lines.map((l) => `  ${random(4) === 0 ? '  ' : ''}${l}`).join('\n')}\n`;
       else if (style === 2) text = `k: '${lines.map((l) => l.replace(/'/g, "''")).join('\n  ')}'\n`;
       else text = `k: "${lines.map((l) => l.replace(/\\/g, '\\\\').replace(/"/g, '\\"')).join('\n  ')}"\n`;
       const doc = parseDocument(text, { version: '1.1' });

@@ -9,7 +9,11 @@ export function readSample(name: string): string {
 }
 
 /** The document span of the nth occurrence of `needle` (optionally only after `after`). */
-export function spanOf(text: string, needle: string, options: { nth?: number; after?: string } = {}): { start: number; end: number } {
+export function spanOf(
+  text: string,
+  needle: string,
+  options: { nth?: number; after?: string } = {},
+): { start: number; end: number } {
   let from = options.after ? text.indexOf(options.after) : 0;
   if (from < 0) throw new Error(`'${options.after}' not found`);
   let at = -1;
@@ -30,7 +34,13 @@ export function withCode(diagnostics: StackDiagnostic[], code: string): StackDia
 }
 
 /** A minimal valid stack around a template and variables, for focused tests. */
-export function stack(parts: { template?: string; variables?: string; notes?: string; targetType?: string; extraMetadata?: string }): string {
+export function stack(parts: {
+  template?: string;
+  variables?: string;
+  notes?: string;
+  targetType?: string;
+  extraMetadata?: string;
+}): string {
   return [
     'metadata:',
     '  name: demo',

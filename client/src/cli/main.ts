@@ -15,12 +15,29 @@ const COMMANDS: Record<string, CommandEntry> = {
     summary: 'check stack files and print diagnostics (exit 1 on errors)',
     load: async () => (await import('./validate')).validateCommand,
   },
-  render: { summary: 'print the rendered template as YAML', load: async () => (await import('./render')).renderCommand },
+  render: {
+    summary: 'print the rendered template as YAML',
+    load: async () => (await import('./render')).renderCommand,
+  },
   deploy: { summary: 'deploy a stack to a target', load: async () => (await import('./deploy')).deployCommand },
-  status: { summary: 'show deployments and their containers or pods', load: async () => (await import('./status')).statusCommand },
+  status: {
+    summary: 'show deployments and their containers or pods',
+    load: async () => (await import('./status')).statusCommand,
+  },
   logs: { summary: "print or follow a deployment's logs", load: async () => (await import('./logs')).logsCommand },
-  remove: { summary: 'remove a deployment (keeps data unless --delete-data)', load: async () => (await import('./remove')).removeCommand },
-  targets: { summary: 'list targets and whether each answers', load: async () => (await import('./targets')).targetsCommand },
+  remove: {
+    summary: 'remove a deployment (keeps data unless --delete-data)',
+    load: async () => (await import('./remove')).removeCommand,
+  },
+  stop: {
+    summary: 'stop a deployment without removing it',
+    load: async () => (await import('./stop')).stopCommand,
+  },
+  start: { summary: 'start a stopped deployment again', load: async () => (await import('./stop')).startCommand },
+  targets: {
+    summary: 'list targets and whether each answers',
+    load: async () => (await import('./targets')).targetsCommand,
+  },
   ai: { summary: 'AI help: generate a stack from a description', load: async () => (await import('./ai')).aiCommand },
 };
 

@@ -9,9 +9,14 @@ import { CliCommand, CliContext, parseArgs, UsageError } from './command';
 export const renderCommand: CliCommand = {
   name: 'render',
   summary: 'print the rendered template as YAML (passwords masked unless --show-secrets)',
-  usage: 'windflow-stack render <file> [--set key=value]... [--values FILE] [--name DEPLOYMENT] [--show-secrets] [--notes]',
+  usage:
+    'windflow-stack render <file> [--set key=value]... [--values FILE] [--name DEPLOYMENT] [--show-secrets] [--notes]',
   async run(context: CliContext): Promise<number> {
-    const args = parseArgs(context.args, { options: ['values', 'name'], repeatable: ['set'], flags: ['show-secrets', 'notes'] });
+    const args = parseArgs(context.args, {
+      options: ['values', 'name'],
+      repeatable: ['set'],
+      flags: ['show-secrets', 'notes'],
+    });
     if (args.positionals.length !== 1) throw new UsageError('name exactly one stack file');
     const file = path.resolve(context.cwd, args.positionals[0]);
     const bytes = await readFile(file).catch((error: Error) => {
@@ -30,14 +35,21 @@ export const renderCommand: CliCommand = {
     supplied = { ...supplied, ...parseSetArguments(args.repeated.get('set') ?? []) };
     const checked = coerceAndValidateValues(model, supplied);
     if (checked.problems.length > 0) {
-      for (const problem of checked.problems) context.stderr.write(`error: value '${problem.name}': ${problem.message}\n`);
+      for (const problem of checked.problems)
+        context.stderr.write(`error: value '${problem.name}': ${problem.message}\n`);
       return 1;
     }
-    const result = renderStack(model, { values: checked.values, deploymentName: args.options.get('name'), allowEnv: true });
+    const result = renderStack(model, {
+      values: checked.values,
+      deploymentName: args.options.get('name'),
+      allowEnv: true,
+    });
     const showSecrets = args.flags.has('show-secrets');
     for (const error of result.errors) {
       const where = error.span ? `${args.positionals[0]}:${model.lines.positionAt(error.span.start).line + 1}: ` : '';
-      context.stderr.write(`${where}error: ${showSecrets ? error.message : maskSecrets(error.message, result.secrets)}\n`);
+      context.stderr.write(
+        `${where}error: ${showSecrets ? error.message : maskSecrets(error.message, result.secrets)}\n`,
+      );
     }
     context.stdout.write(renderedTemplateYaml(result, { showSecrets }));
     if (args.flags.has('notes') && result.deploymentNotes) {

@@ -29,7 +29,8 @@ export const validateCommand: CliCommand = {
   async run(context: CliContext): Promise<number> {
     const args = parseArgs(context.args, { options: ['format'], flags: ['quiet'] });
     const format = (args.options.get('format') ?? 'text') as (typeof FORMATS)[number];
-    if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not '${format}'`);
+    if (!FORMATS.includes(format))
+      throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not '${format}'`);
     if (args.positionals.length === 0) throw new UsageError('name at least one stack file or folder');
     const files = await collectStackFiles(args.positionals, context.cwd);
     const reports: FileReport[] = [];

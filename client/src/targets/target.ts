@@ -52,6 +52,8 @@ export interface DeployProgress {
 export interface DeployOptions {
   signal?: AbortSignal;
   onProgress?: (progress: DeployProgress) => void;
+  /** The stack file deployed: relative bind mounts resolve against its folder (Compose's project working dir). */
+  sourceFile?: string;
 }
 
 export interface DeployResult {
@@ -146,6 +148,10 @@ export interface Target {
   /** Streams log lines until the logs end, or, with follow, until the signal aborts. */
   logs(deploymentName: string, options: LogOptions, onLine: (line: LogLine) => void): Promise<void>;
   remove(deploymentName: string, options?: RemoveOptions): Promise<RemoveResult>;
+  /** Stops a deployment without removing it (containers stopped, workloads scaled to zero); deploy again or start to resume. */
+  stop(deploymentName: string): Promise<void>;
+  /** Restarts what stop stopped. */
+  start(deploymentName: string): Promise<void>;
   /** Calls back when deployments on this target change (Docker events, Kubernetes watches, or polling). */
   watch(onChange: () => void): Disposable;
   dispose(): void;

@@ -6,6 +6,7 @@ import { checkReferences } from './checks/references';
 import { checkRendered } from './checks/rendered';
 import { checkStructure } from './checks/structure';
 import { checkVariables } from './checks/variables';
+import { checkUndeployable } from './checks/undeployable';
 import { checkYaml11 } from './checks/yaml11';
 import { StackModel } from './model';
 
@@ -26,9 +27,12 @@ export function checkStack(model: StackModel, options: CheckOptions = {}): Stack
     if (model.targetType === 'docker') checkDocker(model, sink);
     else if (model.targetType === 'docker_compose' || model.targetType === 'docker_swarm') checkCompose(model, sink);
     else if (model.targetType === 'kubernetes') checkKubernetes(model, sink);
+    else if (model.targetType === 'vm' || model.targetType === 'physical') checkUndeployable(model, sink);
     if (!options.skipRendered) checkRendered(model, sink);
   }
-  return dedupe(sink.items).sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end || a.code.localeCompare(b.code));
+  return dedupe(sink.items).sort(
+    (a, b) => a.span.start - b.span.start || a.span.end - b.span.end || a.code.localeCompare(b.code),
+  );
 }
 
 function dedupe(items: StackDiagnostic[]): StackDiagnostic[] {

@@ -25,6 +25,12 @@ export class DiagnosticSink {
     span: Span,
     extra?: Pick<StackDiagnostic, 'tags' | 'data'>,
   ): void {
-    this.items.push({ code, severity, message, span: { start: span.start, end: Math.max(span.start, span.end) }, ...extra });
+    this.items.push({
+      code,
+      severity,
+      message,
+      span: { start: span.start, end: Math.max(span.start, span.end) },
+      ...extra,
+    });
   }
 }

@@ -1,5 +1,5 @@
 import { Document, isAlias, isMap, isPair, isScalar, isSeq, Node, Pair, parseDocument, Scalar, YAMLMap } from 'yaml';
-import { buildModel, readYaml, StackModel, YAML_OPTIONS } from './model';
+import { buildModel, LIMITS, oversizedModel, readYaml, StackModel, YAML_OPTIONS } from './model';
 
 /**
  * Re-reads a stack file after an edit by parsing only the parts whose text changed.
@@ -16,9 +16,17 @@ import { buildModel, readYaml, StackModel, YAML_OPTIONS } from './model';
 export class IncrementalStackParser {
   private reusable = new Map<string, ParsedChunk[]>();
   /** How the last update was made, for tests and benchmarks. */
-  lastUpdate: { mode: 'full' | 'chunks'; parsedChunks: number; reusedChunks: number } = { mode: 'full', parsedChunks: 0, reusedChunks: 0 };
+  lastUpdate: { mode: 'full' | 'chunks'; parsedChunks: number; reusedChunks: number } = {
+    mode: 'full',
+    parsedChunks: 0,
+    reusedChunks: 0,
+  };
 
   update(text: string, uri?: string): StackModel {
+    if (text.length > LIMITS.maxLength) {
+      this.reusable.clear();
+      return oversizedModel(text, uri);
+    }
     const stitched = this.stitch(text);
     if (stitched) return buildModel(text, stitched, uri);
     this.reusable.clear();
@@ -62,7 +70,7 @@ export class IncrementalStackParser {
     const root = mapOf(pairs);
     root.range = [root.range![0], root.range![1], text.length];
     const document = new Document(undefined, YAML_OPTIONS) as Document.Parsed;
-    document.contents = root;
+    document.contents = root as YAMLMap.Parsed;
     document.range = [0, text.length, text.length];
     return document;
   }
@@ -132,7 +140,10 @@ function splitEntries(text: string, lines: Line[], from: number, to: number, ind
   starts.forEach((lineIndex, k) => {
     const firstLine = k === 0 ? from : lineIndex;
     const lastLine = k + 1 < starts.length ? starts[k + 1] : to;
-    const entry: Entry = { start: lines[firstLine].start, end: lastLine < lines.length ? lines[lastLine].start : text.length };
+    const entry: Entry = {
+      start: lines[firstLine].start,
+      end: lastLine < lines.length ? lines[lastLine].start : text.length,
+    };
     if (lastLine - lineIndex > SPLIT_LINES) entry.children = splitChildren(text, lines, lineIndex, lastLine, indent);
     entries.push(entry);
   });
@@ -154,7 +165,11 @@ function splitChildren(text: string, lines: Line[], keyLine: number, to: number,
   return children;
 }
 
-function buildPairs(text: string, entries: Entry[], take: (chunkText: string, start: number) => Pair | undefined): Pair[] | undefined {
+function buildPairs(
+  text: string,
+  entries: Entry[],
+  take: (chunkText: string, start: number) => Pair | undefined,
+): Pair[] | undefined {
   const pairs: Pair[] = [];
   for (const entry of entries) {
     if (!entry.children) {

@@ -82,7 +82,19 @@ export const JINJA_KEYWORDS = new Set([
 ]); // prettier-ignore
 
 /** Names Jinja itself provides in every template. */
-export const JINJA_GLOBALS = new Set(['range', 'dict', 'lipsum', 'cycler', 'joiner', 'namespace', 'loop', 'self', 'varargs', 'kwargs', 'caller']);
+export const JINJA_GLOBALS = new Set([
+  'range',
+  'dict',
+  'lipsum',
+  'cycler',
+  'joiner',
+  'namespace',
+  'loop',
+  'self',
+  'varargs',
+  'kwargs',
+  'caller',
+]);
 
 const BLOCK_TAGS: Record<string, string> = {
   if: 'endif',
@@ -133,7 +145,12 @@ function scanUncached(value: string): JinjaScan {
     const closeAt = kind === 'comment' ? value.indexOf(close, innerStart) : findClose(value, innerStart, close);
     const closed = closeAt >= 0;
     let innerEnd = closed ? closeAt : value.length;
-    if (closed && kind !== 'comment' && (value[innerEnd - 1] === '-' || value[innerEnd - 1] === '+') && innerEnd - 1 >= innerStart)
+    if (
+      closed &&
+      kind !== 'comment' &&
+      (value[innerEnd - 1] === '-' || value[innerEnd - 1] === '+') &&
+      innerEnd - 1 >= innerStart
+    )
       innerEnd--;
     const end = closed ? closeAt + 2 : value.length;
     const segment: JinjaSegment = {
@@ -281,7 +298,12 @@ function analyse(segment: JinjaSegment, errors: JinjaError[]): void {
     }
     segment.tag = tag.text;
     from = 1;
-    if (!(tag.text in BLOCK_TAGS) && !(tag.text in MIDDLE_TAGS) && !SIMPLE_TAGS.has(tag.text) && !tag.text.startsWith('end')) {
+    if (
+      !(tag.text in BLOCK_TAGS) &&
+      !(tag.text in MIDDLE_TAGS) &&
+      !SIMPLE_TAGS.has(tag.text) &&
+      !tag.text.startsWith('end')
+    ) {
       errors.push({ message: `unknown statement '${tag.text}'`, span: { start: tag.start, end: tag.end } });
       return;
     }
@@ -305,9 +327,18 @@ function analyse(segment: JinjaSegment, errors: JinjaError[]): void {
         return;
       }
       from = 2;
-    } else if (tag.text === 'raw' || tag.text.startsWith('end') || tag.text === 'else' || tag.text === 'break' || tag.text === 'continue') {
+    } else if (
+      tag.text === 'raw' ||
+      tag.text.startsWith('end') ||
+      tag.text === 'else' ||
+      tag.text === 'break' ||
+      tag.text === 'continue'
+    ) {
       if (tokens.length > 1 && !(tag.text === 'else')) {
-        errors.push({ message: `'${tag.text}' takes no arguments`, span: { start: tokens[1].start, end: tokens[tokens.length - 1].end } });
+        errors.push({
+          message: `'${tag.text}' takes no arguments`,
+          span: { start: tokens[1].start, end: tokens[tokens.length - 1].end },
+        });
       }
       return;
     } else if ((tag.text === 'if' || tag.text === 'elif') && tokens.length === 1) {
@@ -315,7 +346,10 @@ function analyse(segment: JinjaSegment, errors: JinjaError[]): void {
       return;
     }
   } else if (tokens.length === 0) {
-    errors.push({ message: 'empty expression: put a variable or a function call between {{ and }}', span: segment.span });
+    errors.push({
+      message: 'empty expression: put a variable or a function call between {{ and }}',
+      span: segment.span,
+    });
     return;
   }
   parseExpressionTokens(segment, tokens, from, errors);
@@ -353,7 +387,11 @@ function parseExpressionTokens(segment: JinjaSegment, tokens: JinjaToken[], from
       segment.filters.push({ name: t.text, span: { start: t.start, end: t.end } });
       continue;
     }
-    if (previous && previous.type === 'name' && (previous.text === 'is' || (previous.text === 'not' && tokens[k - 2]?.text === 'is')))
+    if (
+      previous &&
+      previous.type === 'name' &&
+      (previous.text === 'is' || (previous.text === 'not' && tokens[k - 2]?.text === 'is'))
+    )
       continue; // a test name: `x is defined`
     if (next && next.type === 'operator' && next.text === '=' && isInsideCall(tokens, k)) continue; // keyword argument
     if (JINJA_KEYWORDS.has(t.text)) continue;
@@ -362,7 +400,10 @@ function parseExpressionTokens(segment: JinjaSegment, tokens: JinjaToken[], from
     let j = k + 1;
     while (j < tokens.length) {
       if (tokens[j].text === '.' && tokens[j + 1]?.type === 'name') {
-        reference.attributes.push({ name: tokens[j + 1].text, span: { start: tokens[j + 1].start, end: tokens[j + 1].end } });
+        reference.attributes.push({
+          name: tokens[j + 1].text,
+          span: { start: tokens[j + 1].start, end: tokens[j + 1].end },
+        });
         j += 2;
       } else if (tokens[j].text === '[' && tokens[j + 1]?.type === 'string' && tokens[j + 2]?.text === ']') {
         const key = tokens[j + 1];
@@ -383,10 +424,19 @@ function checkOperands(tokens: JinjaToken[], from: number, errors: JinjaError[])
     const previous = k > from ? tokens[k - 1] : undefined;
     const isOperand = t.type === 'name' || t.type === 'string' || t.type === 'number';
     const previousIsOperand =
-      previous && (previous.type === 'string' || previous.type === 'number' || (previous.type === 'name' && !JINJA_KEYWORDS.has(previous.text)) || previous.text === ')' || previous.text === ']' || previous.text === '}');
+      previous &&
+      (previous.type === 'string' ||
+        previous.type === 'number' ||
+        (previous.type === 'name' && !JINJA_KEYWORDS.has(previous.text)) ||
+        previous.text === ')' ||
+        previous.text === ']' ||
+        previous.text === '}');
     const keywordOperator = t.type === 'name' && ['and', 'or', 'in', 'is', 'if', 'else', 'not'].includes(t.text);
     if (isOperand && !keywordOperator && previousIsOperand && !(previous?.type === 'name' && previous.text === 'is')) {
-      errors.push({ message: `unexpected '${t.text}' after '${previous!.text}': an operator or ',' is missing`, span: { start: t.start, end: t.end } });
+      errors.push({
+        message: `unexpected '${t.text}' after '${previous!.text}': an operator or ',' is missing`,
+        span: { start: t.start, end: t.end },
+      });
       return false;
     }
     if (t.type === 'operator' && binary.has(t.text)) {
@@ -483,14 +533,21 @@ function checkBlockNesting(segments: JinjaSegment[], errors: JinjaError[]): void
     } else if (tag in MIDDLE_TAGS) {
       const top = open[open.length - 1];
       if (!top || !MIDDLE_TAGS[tag].includes(top.tag!))
-        errors.push({ message: `'${tag}' outside of ${MIDDLE_TAGS[tag].map((t) => `'${t}'`).join(' or ')}`, span: segment.span });
+        errors.push({
+          message: `'${tag}' outside of ${MIDDLE_TAGS[tag].map((t) => `'${t}'`).join(' or ')}`,
+          span: segment.span,
+        });
     } else if (tag.startsWith('end')) {
       const top = open.pop();
       if (!top) errors.push({ message: `'${tag}' without an opening '${tag.slice(3)}'`, span: segment.span });
       else if (BLOCK_TAGS[top.tag!] !== tag) {
-        errors.push({ message: `'${tag}' closes '${top.tag}', which expects '${BLOCK_TAGS[top.tag!]}'`, span: segment.span });
+        errors.push({
+          message: `'${tag}' closes '${top.tag}', which expects '${BLOCK_TAGS[top.tag!]}'`,
+          span: segment.span,
+        });
       }
     }
   }
-  for (const segment of open) errors.push({ message: `'${segment.tag}' is never closed by '${BLOCK_TAGS[segment.tag!]}'`, span: segment.span });
+  for (const segment of open)
+    errors.push({ message: `'${segment.tag}' is never closed by '${BLOCK_TAGS[segment.tag!]}'`, span: segment.span });
 }

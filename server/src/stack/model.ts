@@ -78,8 +78,11 @@ export interface StackModel {
   readDiagnostics: StackDiagnostic[];
 }
 
-/** Limits that keep hostile input (alias bombs, huge or deeply nested files) from hanging the server. */
-export const LIMITS = { maxAliasCount: 10_000, maxNesting: 200, maxLength: 20 * 1024 * 1024 };
+/**
+ * Limits that keep hostile input (alias bombs, huge or deeply nested files) from hanging the server. A generated
+ * 50,000-line stack is under 2 MiB; parsing 5 MiB takes a couple of seconds, so larger files are refused at once.
+ */
+export const LIMITS = { maxAliasCount: 10_000, maxNesting: 200, maxLength: 5 * 1024 * 1024 };
 
 export function spanOf(node: Node | null | undefined, fallback: Span = { start: 0, end: 0 }): Span {
   const range = node?.range;
@@ -94,7 +97,8 @@ export function leafSpan(leaf: StringLeaf, span: ValueSpan): Span {
   const start = base + offsets[Math.max(0, Math.min(span.start, last))];
   const endIndex = Math.max(0, Math.min(span.end, last));
   // The end of a span is just after the source character of its last value character.
-  const end = span.end > span.start ? base + offsets[Math.min(endIndex - 1, last)] + sourceWidth(leaf, endIndex - 1) : start;
+  const end =
+    span.end > span.start ? base + offsets[Math.min(endIndex - 1, last)] + sourceWidth(leaf, endIndex - 1) : start;
   return { start, end: Math.max(start, end) };
 }
 
@@ -124,7 +128,20 @@ export function readYaml(text: string): Document.Parsed {
 }
 
 export function parseStack(text: string, uri?: string): StackModel {
-  return buildModel(text, readYaml(text), uri);
+  return text.length > LIMITS.maxLength ? oversizedModel(text, uri) : buildModel(text, readYaml(text), uri);
+}
+
+/** A file too large to check: an empty model whose only finding says so. */
+export function oversizedModel(text: string, uri?: string): StackModel {
+  const model = buildModel(text, readYaml(''), uri);
+  const mebibytes = (n: number) => (n / (1024 * 1024)).toFixed(1);
+  model.readDiagnostics.push({
+    code: 'WF012',
+    severity: 'error',
+    message: `the file is ${mebibytes(text.length)} MiB: files over ${mebibytes(LIMITS.maxLength)} MiB are not checked`,
+    span: { start: 0, end: Math.max(0, text.search(/\r|\n|$/)) },
+  });
+  return model;
 }
 
 /** Builds the model from an already parsed document (a full parse, or one stitched from chunks by incremental.ts). */
@@ -144,7 +161,11 @@ export function buildModel(text: string, document: Document.Parsed, uri?: string
     // parseDocument stops at the first document; a second one is ignored by PyYAML's safe_load (it fails).
     const second = text.search(/^---/m);
     const at = text.indexOf('---', second + 3 > 0 ? second + 1 : 0);
-    if (at >= 0) sink.add('WF000', 'error', 'a stack file holds one YAML document; WindFlow rejects a second one', { start: at, end: at + 3 });
+    if (at >= 0)
+      sink.add('WF000', 'error', 'a stack file holds one YAML document; WindFlow rejects a second one', {
+        start: at,
+        end: at + 3,
+      });
   }
 
   let data: unknown;
@@ -247,7 +268,12 @@ export function getPair(map: unknown, key: string): Pair<Scalar, Node | null> | 
 function checkDuplicateKeysAndDepth(root: YAMLMap, sink: DiagnosticSink): void {
   const visit = (node: unknown, depth: number): void => {
     if (depth > LIMITS.maxNesting) {
-      sink.add('WF012', 'error', `nesting deeper than ${LIMITS.maxNesting} levels: the rest of this branch is not checked`, spanOf(node as Node));
+      sink.add(
+        'WF012',
+        'error',
+        `nesting deeper than ${LIMITS.maxNesting} levels: the rest of this branch is not checked`,
+        spanOf(node as Node),
+      );
       return;
     }
     if (isMap(node)) {
@@ -256,7 +282,12 @@ function checkDuplicateKeysAndDepth(root: YAMLMap, sink: DiagnosticSink): void {
         if (isScalar(pair.key)) {
           const earlier = seen.get(pair.key.value);
           if (earlier) {
-            sink.add('WF009', 'warning', `duplicate key '${String(pair.key.value)}': WindFlow keeps only the last one`, spanOf(earlier.key as Node));
+            sink.add(
+              'WF009',
+              'warning',
+              `duplicate key '${String(pair.key.value)}': WindFlow keeps only the last one`,
+              spanOf(earlier.key as Node),
+            );
           }
           seen.set(pair.key.value, pair);
         }
@@ -325,7 +356,8 @@ function collectLeaves(model: StackModel): void {
       walkStrings(model, pair.value, [key], key, undefined, 0);
     } else if (key === 'metadata') {
       const deploymentName = getPair(pair.value, 'deployment_name');
-      if (deploymentName) walkStrings(model, deploymentName.value, ['metadata', 'deployment_name'], 'deployment_name', undefined, 0);
+      if (deploymentName)
+        walkStrings(model, deploymentName.value, ['metadata', 'deployment_name'], 'deployment_name', undefined, 0);
     }
   }
   const visitDecls = (decls: VariableDecl[]) => {
@@ -342,7 +374,14 @@ function collectLeaves(model: StackModel): void {
   visitDecls(model.variables);
 }
 
-function walkStrings(model: StackModel, node: unknown, path: Path, scope: RenderScope, owner: VariableDecl | undefined, depth: number): void {
+function walkStrings(
+  model: StackModel,
+  node: unknown,
+  path: Path,
+  scope: RenderScope,
+  owner: VariableDecl | undefined,
+  depth: number,
+): void {
   if (depth > LIMITS.maxNesting) return;
   if (isScalar(node)) {
     if (typeof node.value !== 'string') return;
@@ -352,7 +391,12 @@ function walkStrings(model: StackModel, node: unknown, path: Path, scope: Render
     model.leaves.push({ path, scope, node, value: node.value, source, scan, owner });
   } else if (isMap(node)) {
     for (const pair of node.items) {
-      if (isScalar(pair.key) && typeof pair.key.value === 'string' && hasJinja(pair.key.value) && scope !== 'variables') {
+      if (
+        isScalar(pair.key) &&
+        typeof pair.key.value === 'string' &&
+        hasJinja(pair.key.value) &&
+        scope !== 'variables'
+      ) {
         model.jinjaKeys.push({ node: pair.key, path: [...path, pair.key.value] });
       }
       const key = isScalar(pair.key) ? String(pair.key.value) : '?';
@@ -400,7 +444,12 @@ export function declarationAt(model: StackModel, offset: number): VariableDecl |
   }
   for (const site of model.references) {
     if (offset >= site.span.start && offset <= site.span.end) return site.variable;
-    if (site.member && site.attributeSpans[0] && offset >= site.attributeSpans[0].start && offset <= site.attributeSpans[0].end)
+    if (
+      site.member &&
+      site.attributeSpans[0] &&
+      offset >= site.attributeSpans[0].start &&
+      offset <= site.attributeSpans[0].end
+    )
       return site.member;
   }
   return undefined;

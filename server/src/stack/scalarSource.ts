@@ -24,7 +24,8 @@ export function mapScalarSource(text: string, node: Scalar): ScalarSourceMap | u
   if (typeof node.value !== 'string' || !node.range) return undefined;
   const [nodeStart, valueEnd] = node.range;
   const raw = text.slice(nodeStart, valueEnd);
-  const parentIndent = node.type === Scalar.BLOCK_LITERAL || node.type === Scalar.BLOCK_FOLDED ? lineIndentAt(text, nodeStart) : 0;
+  const parentIndent =
+    node.type === Scalar.BLOCK_LITERAL || node.type === Scalar.BLOCK_FOLDED ? lineIndentAt(text, nodeStart) : 0;
   const key = `${node.type}\u0000${parentIndent}\u0000${raw}`;
   const cached = cache.get(key);
   if (cached) return cached;
@@ -68,7 +69,8 @@ function buildMap(raw: string, type: Scalar['type'], value: string, parentIndent
   // Fall back to a proportional mapping inside the scalar so a position is never lost entirely.
   const offsets: number[] = [];
   const span = Math.max(1, valueEnd - start);
-  for (let i = 0; i <= value.length; i++) offsets.push(start + Math.min(span, Math.round((i * span) / Math.max(1, value.length))));
+  for (let i = 0; i <= value.length; i++)
+    offsets.push(start + Math.min(span, Math.round((i * span) / Math.max(1, value.length))));
   return { offsets, exact: false };
 }
 
@@ -217,7 +219,10 @@ function readDoubleQuoted(raw: string, base: number): Piece[] {
       const hexLength = next === 'x' ? 2 : next === 'u' ? 4 : next === 'U' ? 8 : 0;
       if (hexLength > 0) {
         const code = parseInt(content.slice(i + 2, i + 2 + hexLength), 16);
-        pieces.push({ text: Number.isNaN(code) ? content.slice(i, i + 2 + hexLength) : String.fromCodePoint(code), offset: at });
+        pieces.push({
+          text: Number.isNaN(code) ? content.slice(i, i + 2 + hexLength) : String.fromCodePoint(code),
+          offset: at,
+        });
         i += 1 + hexLength;
       } else if (next in SIMPLE_ESCAPES) {
         pieces.push({ text: SIMPLE_ESCAPES[next], offset: at });
@@ -238,16 +243,15 @@ function readBlock(raw: string, base: number, folded: boolean, parentIndent: num
   const indicator = /^[|>]([-+]?)([1-9]?)([-+]?)/.exec(header.text.trim());
   const chomp = indicator ? indicator[1] || indicator[3] : '';
   const explicitIndent = indicator && indicator[2] ? Number(indicator[2]) : 0;
-  let indent = 0;
-  if (explicitIndent) {
-    indent = parentIndent + explicitIndent;
-  } else {
-    const firstContent = lines.find((line) => line.text.trim().length > 0);
-    indent = firstContent ? leadingSpaces(firstContent.text) : 0;
-  }
+  const firstContent = lines.find((line) => line.text.trim().length > 0);
+  const indent = explicitIndent ? parentIndent + explicitIndent : firstContent ? leadingSpaces(firstContent.text) : 0;
   // Lines after the last content line are trailing breaks, governed by chomping.
   let lastContent = lines.length - 1;
-  while (lastContent >= 0 && lines[lastContent].text.slice(indent).trim().length === 0 && leadingSpaces(lines[lastContent].text) <= indent)
+  while (
+    lastContent >= 0 &&
+    lines[lastContent].text.slice(indent).trim().length === 0 &&
+    leadingSpaces(lines[lastContent].text) <= indent
+  )
     lastContent--;
   const pieces: Piece[] = [];
   let previousMoreIndented = false;
@@ -278,7 +282,9 @@ function readBlock(raw: string, base: number, folded: boolean, parentIndent: num
   if (chomp !== '-' && lastContent >= 0) {
     const line = lines[lastContent];
     pieces.push({ text: '\n', offset: line.offset + line.text.length });
-    if (chomp === '+') for (let i = lastContent + 1; i < lines.length; i++) pieces.push({ text: '\n', offset: lines[i].offset + lines[i].text.length });
+    if (chomp === '+')
+      for (let i = lastContent + 1; i < lines.length; i++)
+        pieces.push({ text: '\n', offset: lines[i].offset + lines[i].text.length });
   }
   return pieces;
 }

@@ -17,9 +17,15 @@ export function checkReferences(model: StackModel, sink: DiagnosticSink): void {
     for (const segment of leaf.scan.segments) {
       for (const filter of segment.filters) {
         if (!JINJA_FILTERS.includes(filter.name)) {
-          sink.add('WF027', 'warning', `unknown Jinja filter '${filter.name}'${didYouMean(filter.name, JINJA_FILTERS)}`, leafSpan(leaf, filter.span), {
-            data: { suggestion: closest(filter.name, JINJA_FILTERS) },
-          });
+          sink.add(
+            'WF027',
+            'warning',
+            `unknown Jinja filter '${filter.name}'${didYouMean(filter.name, JINJA_FILTERS)}`,
+            leafSpan(leaf, filter.span),
+            {
+              data: { suggestion: closest(filter.name, JINJA_FILTERS) },
+            },
+          );
         }
       }
     }
@@ -63,7 +69,7 @@ function checkSite(
       sink.add(
         'WF028',
         'warning',
-        "env() reads the environment of whatever renders the stack (on WindFlow: the API server, secrets included); pass the value as a variable instead",
+        'env() reads the environment of whatever renders the stack (on WindFlow: the API server, secrets included); pass the value as a variable instead',
         site.span,
       );
     } else if (leaf.scope === 'template' && fn.secret) {
@@ -90,9 +96,15 @@ function checkSite(
   if (JINJA_GLOBALS.has(name) && !site.variable) return;
   if (reference.call && !site.variable) {
     const suggestion = closest(name, FUNCTIONS_BY_NAME.keys());
-    sink.add('WF027', 'error', `unknown function '${name}'${suggestion ? `; did you mean '${suggestion}'?` : ''}: WindFlow leaves the whole string unrendered`, site.span, {
-      data: { suggestion },
-    });
+    sink.add(
+      'WF027',
+      'error',
+      `unknown function '${name}'${suggestion ? `; did you mean '${suggestion}'?` : ''}: WindFlow leaves the whole string unrendered`,
+      site.span,
+      {
+        data: { suggestion },
+      },
+    );
     return;
   }
 
@@ -111,22 +123,39 @@ function checkSite(
     const owners = members.get(name);
     if (owners?.length) {
       const replacement = owners[0].qualifiedName;
-      sink.add('WF021', 'error', `'${name}' is a member of group '${owners[0].parent!.qualifiedName}': use {{ ${replacement} }}`, site.span, {
-        data: { replacement },
-      });
+      sink.add(
+        'WF021',
+        'error',
+        `'${name}' is a member of group '${owners[0].parent!.qualifiedName}': use {{ ${replacement} }}`,
+        site.span,
+        {
+          data: { replacement },
+        },
+      );
       return;
     }
     const suggestion = closest(name, topLevelNames);
-    sink.add('WF020', 'error', `undefined variable '${name}'${suggestion ? `; did you mean '${suggestion}'?` : ''}: it renders empty`, site.span, {
-      data: { suggestion, name, inferredType: inferType(site) },
-    });
+    sink.add(
+      'WF020',
+      'error',
+      `undefined variable '${name}'${suggestion ? `; did you mean '${suggestion}'?` : ''}: it renders empty`,
+      site.span,
+      {
+        data: { suggestion, name, inferredType: inferType(site) },
+      },
+    );
     return;
   }
 
   if (variable.type === 'group' && variable.children.length > 0) {
     if (reference.attributes.length === 0) {
       if (!reference.call) {
-        sink.add('WF022', 'warning', `'${name}' is a group: it renders as a Python dict; use {{ ${name}.<member> }}`, site.span);
+        sink.add(
+          'WF022',
+          'warning',
+          `'${name}' is a group: it renders as a Python dict; use {{ ${name}.<member> }}`,
+          site.span,
+        );
       }
     } else if (!site.member) {
       const attribute = reference.attributes[0];
@@ -141,7 +170,12 @@ function checkSite(
       );
     }
   } else if (reference.attributes.length > 0 && variable.type !== 'group' && !looksLikeMethodCall(site)) {
-    sink.add('WF022', 'warning', `'${name}' is a ${variable.type ?? 'plain'} variable, not a group: '.${reference.attributes[0].name}' renders empty`, site.attributeSpans[0]);
+    sink.add(
+      'WF022',
+      'warning',
+      `'${name}' is a ${variable.type ?? 'plain'} variable, not a group: '.${reference.attributes[0].name}' renders empty`,
+      site.attributeSpans[0],
+    );
   }
 
   if (leaf.scope === 'variables' && leaf.owner) {
@@ -183,14 +217,25 @@ function checkCall(site: ReferenceSite, sink: DiagnosticSink): void {
     return;
   }
   if (count < required || count > max) {
-    const expected = required === max ? `${required}` : max === Infinity ? `at least ${required}` : `${required} to ${max}`;
-    sink.add('WF027', 'error', `${fn.name}() takes ${expected} argument${max === 1 ? '' : 's'}, got ${count}: ${signatureLabel(fn)}`, callSpan);
+    const expected =
+      required === max ? `${required}` : max === Infinity ? `at least ${required}` : `${required} to ${max}`;
+    sink.add(
+      'WF027',
+      'error',
+      `${fn.name}() takes ${expected} argument${max === 1 ? '' : 's'}, got ${count}: ${signatureLabel(fn)}`,
+      callSpan,
+    );
     return;
   }
   for (const arg of call.args) {
     const index = arg.keyword ? fn.parameters.findIndex((p) => p.name === arg.keyword) : positional.indexOf(arg);
     if (arg.keyword && index < 0) {
-      sink.add('WF027', 'error', `${fn.name}() has no parameter '${arg.keyword}': ${signatureLabel(fn)}`, leafSpan(site.leaf, arg.span));
+      sink.add(
+        'WF027',
+        'error',
+        `${fn.name}() has no parameter '${arg.keyword}': ${signatureLabel(fn)}`,
+        leafSpan(site.leaf, arg.span),
+      );
       continue;
     }
     const parameter = fn.parameters[Math.min(index, fn.parameters.length - 1)];
@@ -207,9 +252,23 @@ function checkCall(site: ReferenceSite, sink: DiagnosticSink): void {
         );
       }
     } else if (/length|port|attempts/.test(parameter.name) && typeof arg.literal !== 'number') {
-      sink.add('WF027', 'error', `${fn.name}() ${parameter.name} must be a whole number, not ${JSON.stringify(arg.literal)}`, leafSpan(site.leaf, arg.span));
-    } else if (/length|port|attempts/.test(parameter.name) && typeof arg.literal === 'number' && (!Number.isInteger(arg.literal) || arg.literal < 0)) {
-      sink.add('WF027', 'error', `${fn.name}() ${parameter.name} must be a whole number ≥ 0, not ${arg.literal}`, leafSpan(site.leaf, arg.span));
+      sink.add(
+        'WF027',
+        'error',
+        `${fn.name}() ${parameter.name} must be a whole number, not ${JSON.stringify(arg.literal)}`,
+        leafSpan(site.leaf, arg.span),
+      );
+    } else if (
+      /length|port|attempts/.test(parameter.name) &&
+      typeof arg.literal === 'number' &&
+      (!Number.isInteger(arg.literal) || arg.literal < 0)
+    ) {
+      sink.add(
+        'WF027',
+        'error',
+        `${fn.name}() ${parameter.name} must be a whole number ≥ 0, not ${arg.literal}`,
+        leafSpan(site.leaf, arg.span),
+      );
     }
   }
 }
@@ -237,7 +296,11 @@ function checkUnused(model: StackModel, sink: DiagnosticSink): void {
   }
   for (const decl of model.declarations.values()) {
     if (used.has(decl)) continue;
-    if (decl.type === 'group' && decl.children.some((child) => used.has(child) || descendants(child).some((d) => used.has(d)))) continue;
+    if (
+      decl.type === 'group' &&
+      decl.children.some((child) => used.has(child) || descendants(child).some((d) => used.has(d)))
+    )
+      continue;
     if (decl.parent && !used.has(decl.parent) && decl.parent.children.every((child) => !used.has(child))) continue; // the whole group is reported
     sink.add('WF033', 'information', `variable '${decl.qualifiedName}' is never used`, decl.keySpan, {
       tags: ['unnecessary'],
@@ -263,11 +326,26 @@ function checkNames(model: StackModel, sink: DiagnosticSink): void {
         decl.keySpan,
       );
     } else if (JINJA_KEYWORDS.has(name)) {
-      sink.add('WF025', 'warning', `variable name '${name}' is a Jinja keyword: templates cannot reference it`, decl.keySpan);
+      sink.add(
+        'WF025',
+        'warning',
+        `variable name '${name}' is a Jinja keyword: templates cannot reference it`,
+        decl.keySpan,
+      );
     } else if (FUNCTIONS_BY_NAME.has(name)) {
-      sink.add('WF025', 'warning', `variable '${name}' is hidden by the helper function of the same name`, decl.keySpan);
+      sink.add(
+        'WF025',
+        'warning',
+        `variable '${name}' is hidden by the helper function of the same name`,
+        decl.keySpan,
+      );
     } else if (name === 'deployment_name' && !decl.parent) {
-      sink.add('WF025', 'warning', "variable 'deployment_name' is always overwritten by the deployment's name", decl.keySpan);
+      sink.add(
+        'WF025',
+        'warning',
+        "variable 'deployment_name' is always overwritten by the deployment's name",
+        decl.keySpan,
+      );
     } else if (JINJA_GLOBALS.has(name) && !decl.parent) {
       sink.add('WF025', 'information', `variable '${name}' hides the Jinja global of the same name`, decl.keySpan);
     }

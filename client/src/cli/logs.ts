@@ -1,0 +1,56 @@
+import { LogLine, TargetError } from '../targets/target';
+import { CliCommand, CliContext, parseArgs, UsageError } from './command';
+import { openTarget, TARGET_OPTIONS } from './targets';
+
+export const logsCommand: CliCommand = {
+  name: 'logs',
+  summary: "print a deployment's logs (all containers or one service; --follow streams until Ctrl-C)",
+  usage:
+    'windflow-stack logs DEPLOYMENT [--service S] [--tail N] [--since T] [--timestamps] [--follow] [--target NAME] [--target-file FILE]',
+  async run(context: CliContext): Promise<number> {
+    const args = parseArgs(context.args, {
+      options: [...TARGET_OPTIONS, 'service', 'tail', 'since'],
+      flags: ['timestamps', 'follow'],
+    });
+    if (args.positionals.length !== 1) throw new UsageError('name exactly one deployment');
+    const tailText = args.options.get('tail');
+    const tail = tailText === undefined ? undefined : Number(tailText);
+    if (tail !== undefined && (!Number.isInteger(tail) || tail < 0))
+      throw new UsageError(`--tail must be a whole number, not '${tailText}'`);
+    const [deploymentName] = args.positionals;
+    const service = args.options.get('service');
+    const target = await openTarget(context, args);
+    try {
+      // Prefix lines with their service only when several containers speak; width from the longest name.
+      const units = service === undefined ? (await target.status(deploymentName)).units : [];
+      const prefixed = units.length > 1;
+      const width = Math.max(0, ...units.map((unit) => (unit.service ?? unit.name).length));
+      const print = (line: LogLine) => {
+        const prefix = prefixed ? `${(line.service ?? line.unit).padEnd(width)} | ` : '';
+        const stamp = line.timestamp ? `${line.timestamp} ` : '';
+        (line.stream === 'stderr' ? context.stderr : context.stdout).write(`${prefix}${stamp}${line.text}\n`);
+      };
+      await target.logs(
+        deploymentName,
+        {
+          service,
+          tail,
+          since: args.options.get('since'),
+          timestamps: args.flags.has('timestamps'),
+          follow: args.flags.has('follow'),
+          signal: context.signal,
+        },
+        print,
+      );
+      return 0;
+    } catch (error) {
+      if (error instanceof TargetError) {
+        context.stderr.write(`target ${error.target}: ${error.message}\n`);
+        return 1;
+      }
+      throw error;
+    } finally {
+      target.dispose();
+    }
+  },
+};

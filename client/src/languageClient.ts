@@ -1,0 +1,108 @@
+import * as vscode from 'vscode';
+import {
+  CloseAction,
+  DidChangeConfigurationNotification,
+  ErrorAction,
+  LanguageClient,
+  TransportKind,
+  type CloseHandlerResult,
+  type ErrorHandler,
+  type ErrorHandlerResult,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
+import type { Logger } from './logger';
+
+export const STACK_LANGUAGE = 'windflow-stack';
+
+/** More crashes than this within the window and the server stays down until the user restarts it. */
+const MAX_RESTARTS = 4;
+const RESTART_WINDOW_MS = 3 * 60 * 1000;
+
+/**
+ * Restarts a crashed server quietly (a status-bar note, a log line) and only asks the user something when it keeps
+ * crashing, so a server bug never turns into a stream of pop-ups.
+ */
+class RestartingErrorHandler implements ErrorHandler {
+  private readonly crashTimes: number[] = [];
+
+  constructor(private readonly log: Logger) {}
+
+  error(): ErrorHandlerResult {
+    return { action: ErrorAction.Continue, handled: true };
+  }
+
+  closed(): CloseHandlerResult {
+    const now = Date.now();
+    this.crashTimes.push(now);
+    while (this.crashTimes.length > 0 && now - this.crashTimes[0] > RESTART_WINDOW_MS) this.crashTimes.shift();
+    if (this.crashTimes.length <= MAX_RESTARTS) {
+      this.log.warn(
+        `The language server stopped unexpectedly; restarting it (${this.crashTimes.length} in 3 minutes).`,
+      );
+      vscode.window.setStatusBarMessage('$(sync~spin) WindFlow language server restarted', 5000);
+      return { action: CloseAction.Restart, handled: true };
+    }
+    this.log.error(`The language server crashed ${this.crashTimes.length} times in 3 minutes; it is not restarted.`);
+    void vscode.window
+      .showErrorMessage(
+        'The WindFlow language server keeps crashing and was stopped. Validation and completion are off until it restarts.',
+        'Restart Server',
+        'Show Output',
+      )
+      .then((choice) => {
+        if (choice === 'Restart Server') void vscode.commands.executeCommand('windflow.restartServer');
+        if (choice === 'Show Output') this.log.show();
+      });
+    return { action: CloseAction.DoNotRestart, handled: true };
+  }
+}
+
+/**
+ * The client of the bundled language server (dist/server.js, over Node IPC). Settings of the `windflow` section go to
+ * the server with `trustedWorkspace` added, so the server turns off what Restricted Mode forbids (env(), AI).
+ */
+export function createLanguageClient(context: vscode.ExtensionContext, log: Logger): LanguageClient {
+  const serverModule = context.asAbsolutePath('dist/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.ipc },
+    debug: {
+      module: serverModule,
+      transport: TransportKind.ipc,
+      options: { execArgv: ['--nolazy', '--inspect=6019'] },
+    },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { language: STACK_LANGUAGE, scheme: 'file' },
+      { language: STACK_LANGUAGE, scheme: 'untitled' },
+    ],
+    synchronize: { configurationSection: 'windflow' },
+    outputChannel: log.channel,
+    initializationOptions: () => ({ trustedWorkspace: vscode.workspace.isTrusted }),
+    errorHandler: new RestartingErrorHandler(log),
+    middleware: {
+      workspace: {
+        configuration: async (params, token, next) => {
+          const results = await next(params, token);
+          if (!Array.isArray(results)) return results;
+          return results.map((result, index) =>
+            params.items[index]?.section === 'windflow' && result && typeof result === 'object'
+              ? { ...result, trustedWorkspace: vscode.workspace.isTrusted }
+              : result,
+          );
+        },
+      },
+    },
+  };
+  const client = new LanguageClient('windflow', 'WindFlow Language Server', serverOptions, clientOptions);
+  // Trust can be granted while the server runs: make it pull its settings again.
+  context.subscriptions.push(
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      if (client.isRunning()) {
+        void client.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+      }
+    }),
+  );
+  return client;
+}

@@ -1,0 +1,146 @@
+import * as os from 'node:os';
+import * as vscode from 'vscode';
+import { describeError } from './errors';
+import type { Logger } from './logger';
+import type { Target, TargetConfig } from './targets/target';
+
+type Registry = typeof import('./targets/registry.js');
+
+const CURRENT_TARGET_KEY = 'windflow.currentTarget';
+
+/**
+ * The targets of this window: configured (settings, targets file) plus discovered (DOCKER_HOST, Docker contexts,
+ * kubeconfig), each turned into a Target on first use. Target code (dockerode, the Kubernetes client) is imported
+ * only then, so editing a stack never loads it.
+ */
+export class TargetManager implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires when the list of targets or the current target changes. */
+  readonly onDidChange = this.changed.event;
+  private readonly deploymentsChanged = new vscode.EventEmitter<string>();
+  /** Fires with a target's name after this window deployed or removed something there. */
+  readonly onDidChangeDeployments = this.deploymentsChanged.event;
+  private configsPromise?: Promise<TargetConfig[]>;
+  private readonly instances = new Map<string, Target>();
+  private registryPromise?: Promise<Registry>;
+  private readonly subscriptions: vscode.Disposable[] = [];
+  /** The first discovered target, once discovery ran and the user had chosen none. */
+  private loadedCurrentName?: string;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly log: Logger,
+  ) {
+    this.subscriptions.push(
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (
+          event.affectsConfiguration('windflow.targets') ||
+          event.affectsConfiguration('windflow.targetsFile') ||
+          event.affectsConfiguration('windflow.defaultTarget')
+        ) {
+          this.reload();
+        }
+      }),
+    );
+  }
+
+  private registry(): Promise<Registry> {
+    this.registryPromise ??= import('./targets/registry.js');
+    return this.registryPromise;
+  }
+
+  /** Every known target config; loading problems are logged and leave the list without the faulty entries. */
+  configs(): Promise<TargetConfig[]> {
+    this.configsPromise ??= this.loadConfigs();
+    return this.configsPromise;
+  }
+
+  private async loadConfigs(): Promise<TargetConfig[]> {
+    const settings = vscode.workspace.getConfiguration('windflow');
+    const targetFile = settings.get<string>('targetsFile')?.trim();
+    try {
+      const registry = await this.registry();
+      const configs = await registry.loadTargets({
+        settingsTargets: settings.get<unknown[]>('targets') ?? [],
+        targetFile: targetFile ? expandHome(targetFile) : undefined,
+        env: process.env,
+        homeDir: os.homedir(),
+        onWarning: (message) => this.log.warn(message),
+      });
+      this.log.info(`Targets: ${configs.map((config) => `${config.name} (${config.kind})`).join(', ') || 'none'}`);
+      return configs;
+    } catch (error) {
+      this.log.error('Could not load the targets', error);
+      void vscode.window.showErrorMessage(`WindFlow could not load the targets: ${describeError(error)}`);
+      return [];
+    }
+  }
+
+  /** Forgets loaded configs and connections; the next use reads settings and discovers again. */
+  reload(): void {
+    this.configsPromise = undefined;
+    for (const target of this.instances.values()) target.dispose();
+    this.instances.clear();
+    this.changed.fire();
+  }
+
+  async config(name: string): Promise<TargetConfig | undefined> {
+    return (await this.configs()).find((config) => config.name === name);
+  }
+
+  /** The Target named so, connected on first use (the connection is reused until reload). */
+  async target(name: string): Promise<Target> {
+    const existing = this.instances.get(name);
+    if (existing) return existing;
+    const config = await this.config(name);
+    if (!config)
+      throw new Error(`There is no target named "${name}". Run "WindFlow: Add Target…" or check windflow.targets.`);
+    const registry = await this.registry();
+    const target = registry.createTarget(config, (key) => Promise.resolve(this.context.secrets.get(key)));
+    this.instances.set(name, target);
+    return target;
+  }
+
+  /** The selected target's name: the user's last choice in this workspace, else windflow.defaultTarget, else the first. */
+  async currentName(): Promise<string | undefined> {
+    const configs = await this.configs();
+    const names = configs.map((config) => config.name);
+    const chosen = this.context.workspaceState.get<string>(CURRENT_TARGET_KEY);
+    if (chosen && names.includes(chosen)) return chosen;
+    const preferred = vscode.workspace.getConfiguration('windflow').get<string>('defaultTarget');
+    if (preferred && names.includes(preferred)) return preferred;
+    this.loadedCurrentName = names[0];
+    return names[0];
+  }
+
+  /**
+   * The current target's name as far as it is known without discovering targets (which loads the target modules):
+   * for UI that shows on every stack file, such as the code lens and the status bar.
+   */
+  knownCurrentName(): string | undefined {
+    const chosen = this.context.workspaceState.get<string>(CURRENT_TARGET_KEY);
+    const preferred = vscode.workspace.getConfiguration('windflow').get<string>('defaultTarget');
+    return chosen || preferred || this.loadedCurrentName;
+  }
+
+  async select(name: string): Promise<void> {
+    await this.context.workspaceState.update(CURRENT_TARGET_KEY, name);
+    this.changed.fire();
+  }
+
+  notifyDeploymentsChanged(targetName: string): void {
+    this.deploymentsChanged.fire(targetName);
+  }
+
+  dispose(): void {
+    this.deploymentsChanged.dispose();
+    for (const target of this.instances.values()) target.dispose();
+    this.instances.clear();
+    this.changed.dispose();
+    for (const subscription of this.subscriptions) subscription.dispose();
+  }
+}
+
+function expandHome(path: string): string {
+  return path === '~' || path.startsWith('~/') ? os.homedir() + path.slice(1) : path;
+}

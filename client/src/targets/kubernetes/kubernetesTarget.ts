@@ -1,0 +1,793 @@
+/**
+ * A Kubernetes cluster (one kubeconfig context) as a deployment target. Objects are server-side applied with field
+ * manager `windflow` and found again only through the labels this target puts on them.
+ */
+import { Writable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import type { KubeConfig, KubernetesObject, KubernetesObjectApi } from '@kubernetes/client-node' with {
+  'resolution-mode': 'import',
+};
+import {
+  DeployError,
+  DeployOptions,
+  DeployResult,
+  DeploymentStatus,
+  DeploymentSummary,
+  Disposable,
+  KUBERNETES_LABELS,
+  KubernetesTargetConfig,
+  LogLine,
+  LogOptions,
+  RemoveOptions,
+  RemoveResult,
+  RenderedStack,
+  Target,
+  TargetError,
+} from '../target';
+import {
+  KubernetesClientModule,
+  apiFailureOf,
+  buildKubeConfig,
+  explainFailure,
+  isNotFound,
+  loadKubernetesClient,
+  targetFailure,
+} from './connection';
+import { KubeconfigError } from './discover';
+import {
+  KUBERNETES_APPLY_ORDER,
+  KubernetesManifest,
+  ManifestError,
+  OrderedKind,
+  deploymentLabels,
+  describeObject,
+  inApplyOrder,
+  isClusterScoped,
+  isValidLabelValue,
+  manifestsOf,
+  withDeploymentLabels,
+} from './objects';
+import { MergePatch, STOPPABLE_KINDS, isStopped, startPatch, stopPatch } from './stopping';
+import {
+  PodView,
+  WORKLOAD_KINDS,
+  WorkloadSummary,
+  WorkloadView,
+  overallState,
+  podUnit,
+  summariseWorkload,
+} from './status';
+
+export interface KubernetesTargetOptions {
+  /** Delay before a failed watch is restarted; doubles on each further failure up to maxRetryDelayMs. */
+  retryDelayMs?: number;
+  maxRetryDelayMs?: number;
+}
+
+/** A Kubernetes deploy that failed: what it had created was deleted again; what it had updated stays updated. */
+export class KubernetesDeployError extends DeployError {
+  constructor(
+    step: string,
+    message: string,
+    readonly updated: string[],
+    readonly rolledBack: string[],
+    cause?: unknown,
+  ) {
+    super(step, message, cause);
+    this.name = 'KubernetesDeployError';
+  }
+}
+
+/** An object found on the cluster, with apiVersion and kind filled in (list items come without them). */
+interface FoundObject {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    ownerReferences?: unknown[];
+  };
+  spec?: { replicas?: number; suspend?: boolean };
+  status?: unknown;
+}
+
+interface Connection {
+  k8s: KubernetesClientModule;
+  kubeConfig: KubeConfig;
+  objects: KubernetesObjectApi;
+  namespace: string;
+  server: string;
+}
+
+const FIELD_MANAGER = 'windflow';
+const PVC_KIND = 'PersistentVolumeClaim';
+
+/** Identity of an object across apiVersions of the same group ("apps/v1" and "apps/v1beta2" name one Deployment). */
+function objectKey(object: {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string };
+}): string {
+  const group = object.apiVersion.includes('/') ? object.apiVersion.split('/')[0] : '';
+  return `${group}|${object.kind}|${object.metadata.namespace ?? ''}|${object.metadata.name}`;
+}
+
+function redact(text: string, secrets: readonly string[]): string {
+  return secrets
+    .filter((secret) => secret.length > 0)
+    .reduce((result, secret) => result.split(secret).join('***'), text);
+}
+
+const SECONDS_PER_UNIT: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+
+/** `since` of LogOptions as the log API's sinceSeconds or sinceTime. */
+function sinceParameters(since: string | undefined): { sinceSeconds?: number; sinceTime?: string } {
+  if (since === undefined || since === '') return {};
+  if (/^\d+$/.test(since)) return { sinceTime: new Date(Number(since) * 1000).toISOString() };
+  if (/^(?:\d+[smhd])+$/.test(since)) {
+    const seconds = [...since.matchAll(/(\d+)([smhd])/g)].reduce(
+      (total, [, amount, unit]) => total + Number(amount) * SECONDS_PER_UNIT[unit],
+      0,
+    );
+    return { sinceSeconds: Math.max(1, seconds) };
+  }
+  const time = Date.parse(since);
+  if (!Number.isNaN(time)) return { sinceTime: new Date(time).toISOString() };
+  throw new Error(`"${since}" is not a time: use Unix seconds, a duration like 10m or 2h, or an RFC 3339 time`);
+}
+
+/** A writable that hands every complete line to `onLine` and the unterminated rest when the stream ends. */
+class LineSplitter extends Writable {
+  private readonly decoder = new StringDecoder('utf8');
+  private pending = '';
+
+  constructor(private readonly onLine: (line: string) => void) {
+    super();
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    const lines = (this.pending + this.decoder.write(chunk)).split('\n');
+    this.pending = lines.pop() ?? '';
+    lines.forEach((line) => this.onLine(line));
+    callback();
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    const rest = this.pending + this.decoder.end();
+    if (rest !== '') this.onLine(rest);
+    callback();
+  }
+}
+
+export class KubernetesTarget implements Target {
+  readonly name: string;
+  readonly kind = 'kubernetes' as const;
+  private connection?: Promise<Connection>;
+  private readonly watchers = new Set<Disposable>();
+
+  constructor(
+    private readonly config: KubernetesTargetConfig,
+    private readonly options: KubernetesTargetOptions = {},
+  ) {
+    this.name = config.name;
+  }
+
+  supports(targetType: string): boolean {
+    return targetType === 'kubernetes';
+  }
+
+  async ping(): Promise<void> {
+    const connection = await this.connect();
+    try {
+      await connection.kubeConfig.makeApiClient(connection.k8s.VersionApi).getCode();
+    } catch (error) {
+      throw targetFailure(this.name, 'reach the cluster', connection.server, error);
+    }
+  }
+
+  async deploy(stack: RenderedStack, options: DeployOptions = {}): Promise<DeployResult> {
+    if (!this.supports(stack.targetType)) {
+      throw new DeployError('validate', `A Kubernetes target cannot deploy target_type "${stack.targetType}"`);
+    }
+    if (!isValidLabelValue(stack.deploymentName) || stack.deploymentName === '') {
+      throw new DeployError(
+        'validate',
+        `Deployment name "${stack.deploymentName}" cannot be a label value: at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit`,
+      );
+    }
+    let manifests: KubernetesManifest[];
+    try {
+      manifests = manifestsOf(stack.template);
+    } catch (error) {
+      if (error instanceof ManifestError)
+        throw new DeployError('validate', `Invalid template: ${error.message}`, error);
+      throw error;
+    }
+    const connection = await this.connect().catch((error: unknown) => {
+      throw new DeployError('connect', (error as Error).message, error);
+    });
+    const labels = deploymentLabels(stack.stackName, stack.deploymentName);
+    const objects = inApplyOrder(
+      manifests.map((manifest) => withDeploymentLabels(manifest, labels, connection.namespace)),
+    );
+    const report = (step: string, message: string) => options.onProgress?.({ step, message });
+
+    let previous: FoundObject[];
+    try {
+      previous = await this.findObjects(connection, this.deploymentSelector(stack.deploymentName), objects);
+    } catch (error) {
+      throw new DeployError('inspect', (error as Error).message, error);
+    }
+
+    const created: FoundObject[] = [];
+    const updated: string[] = [];
+    let step = 'namespace';
+    const checkCancelled = () => {
+      if (options.signal?.aborted) throw new Error('the deploy was cancelled');
+    };
+    try {
+      checkCancelled();
+      await this.ensureNamespaces(connection, objects, created, report);
+      for (const object of objects) {
+        step = 'apply';
+        checkCancelled();
+        const existed = await this.exists(connection, object).catch((error: unknown) => {
+          throw new Error(`cannot read ${describeObject(object)}: ${explainFailure(error, connection.server)}`, {
+            cause: error,
+          });
+        });
+        await connection.objects
+          .patch(object, undefined, undefined, FIELD_MANAGER, true, connection.k8s.PatchStrategy.ServerSideApply)
+          .catch((error: unknown) => {
+            throw new Error(`${describeObject(object)} was refused: ${explainFailure(error, connection.server)}`, {
+              cause: error,
+            });
+          });
+        if (existed) updated.push(describeObject(object));
+        else created.push(object);
+        report('apply', `${existed ? 'Updated' : 'Created'} ${describeObject(object)}`);
+      }
+    } catch (failure) {
+      const rolledBack = await this.rollback(connection, created);
+      const parts = [`Deploy of "${stack.deploymentName}" failed at ${step}: ${(failure as Error).message}.`];
+      if (rolledBack.deleted.length > 0) parts.push(`Deleted again: ${rolledBack.deleted.join(', ')}.`);
+      if (rolledBack.leftover.length > 0) parts.push(`Could not delete: ${rolledBack.leftover.join(', ')}.`);
+      if (updated.length > 0) parts.push(`Updated before the failure and left as updated: ${updated.join(', ')}.`);
+      throw new KubernetesDeployError(
+        step,
+        redact(parts.join(' '), stack.secrets),
+        updated,
+        rolledBack.deleted,
+        failure,
+      );
+    }
+
+    // Redeploying replaces: what the previous deploy had and this template no longer has goes, except volumes' data.
+    const applied = new Set(objects.map(objectKey));
+    const stale = previous.filter((object) => !applied.has(objectKey(object)) && object.kind !== PVC_KIND);
+    for (const object of inApplyOrder(stale).reverse()) {
+      try {
+        await this.deleteObject(connection, object);
+        report('replace', `Deleted ${describeObject(object)} (no longer in the template)`);
+      } catch (error) {
+        throw new DeployError(
+          'replace',
+          redact(
+            `Deployed "${stack.deploymentName}", but could not delete ${describeObject(object)} of the previous deploy: ${explainFailure(error, connection.server)}`,
+            stack.secrets,
+          ),
+          error,
+        );
+      }
+    }
+    return {
+      deploymentName: stack.deploymentName,
+      created: created.map(describeObject),
+      updated,
+      replaced: previous.length > 0,
+    };
+  }
+
+  async list(): Promise<DeploymentSummary[]> {
+    const connection = await this.connect();
+    const selector = `${KUBERNETES_LABELS.managedBy}=windflow,${KUBERNETES_LABELS.deployment}`;
+    const [objects, pods] = await Promise.all([
+      this.findObjects(connection, selector),
+      this.listKind(connection, { kind: 'Pod', apiVersion: 'v1' }, selector),
+    ]);
+    const byDeployment = new Map<string, FoundObject[]>();
+    for (const object of objects) {
+      const name = object.metadata.labels?.[KUBERNETES_LABELS.deployment] ?? '';
+      byDeployment.set(name, [...(byDeployment.get(name) ?? []), object]);
+    }
+    return [...byDeployment.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([deploymentName, members]) => {
+        const deploymentPods = pods.filter(
+          (pod) => pod.metadata.labels?.[KUBERNETES_LABELS.deployment] === deploymentName,
+        );
+        const workloads = members.filter(isWorkload).map((workload) => summariseWorkload(workload));
+        const units = deploymentPods.map((pod) => podUnit(pod as PodView, []));
+        return {
+          deploymentName,
+          stackName: members[0].metadata.labels?.[KUBERNETES_LABELS.stack],
+          targetType: 'kubernetes',
+          state: isStopped(members, units) ? 'stopped' : overallState(workloads, units),
+          unitCount: deploymentPods.length,
+        };
+      });
+  }
+
+  async status(deploymentName: string): Promise<DeploymentStatus> {
+    const connection = await this.connect();
+    const selector = this.deploymentSelector(deploymentName);
+    const [workloadLists, pods, cronJobs] = await Promise.all([
+      Promise.all(
+        WORKLOAD_KINDS.map((kind) =>
+          this.listKind(connection, { kind, apiVersion: kind === 'Job' ? 'batch/v1' : 'apps/v1' }, selector),
+        ),
+      ),
+      this.listKind(connection, { kind: 'Pod', apiVersion: 'v1' }, selector),
+      this.listKind(connection, { kind: 'CronJob', apiVersion: 'batch/v1' }, selector),
+    ]);
+    const workloads = workloadLists.flat().filter(isWorkload);
+    let stackName = [...workloads, ...pods][0]?.metadata.labels?.[KUBERNETES_LABELS.stack];
+    if (workloads.length === 0 && pods.length === 0 && cronJobs.length === 0) {
+      const others = await this.findObjects(connection, selector);
+      if (others.length === 0) throw this.notFound(deploymentName);
+      stackName = others[0].metadata.labels?.[KUBERNETES_LABELS.stack];
+    }
+    const summaries: WorkloadSummary[] = workloads.map((workload) => summariseWorkload(workload));
+    const units = pods.map((pod) => podUnit(pod as PodView, workloads)).sort((a, b) => a.name.localeCompare(b.name));
+    return {
+      deploymentName,
+      stackName,
+      targetType: 'kubernetes',
+      state: isStopped([...workloads, ...cronJobs], units) ? 'stopped' : overallState(summaries, units),
+      units,
+      workloads: summaries,
+    };
+  }
+
+  async logs(deploymentName: string, options: LogOptions, onLine: (line: LogLine) => void): Promise<void> {
+    const connection = await this.connect();
+    const pods = (
+      await this.listKind(connection, { kind: 'Pod', apiVersion: 'v1' }, this.deploymentSelector(deploymentName))
+    )
+      .map((pod) => pod as PodView)
+      .sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''));
+    if (pods.length === 0) {
+      throw new TargetError(
+        this.name,
+        `Deployment "${deploymentName}" has no pods on Kubernetes target "${this.name}"`,
+      );
+    }
+    const streams = pods.flatMap((pod) =>
+      (pod.spec?.containers ?? [])
+        .filter((container) => options.service === undefined || container.name === options.service)
+        .map((container) => ({ pod, container: container.name })),
+    );
+    if (streams.length === 0) {
+      const names = [...new Set(pods.flatMap((pod) => (pod.spec?.containers ?? []).map((c) => c.name)))];
+      throw new TargetError(
+        this.name,
+        `No container "${options.service}" in the pods of "${deploymentName}"; containers: ${names.join(', ')}`,
+      );
+    }
+    let since: { sinceSeconds?: number; sinceTime?: string };
+    try {
+      since = sinceParameters(options.since);
+    } catch (error) {
+      throw new TargetError(this.name, (error as Error).message);
+    }
+    const logOptions = {
+      follow: options.follow ?? false,
+      tailLines: options.tail,
+      timestamps: options.timestamps ?? false,
+      ...since,
+    };
+    // One failing stream stops the others, so a follow never outlives its own error.
+    const stopAll = new AbortController();
+    const signal = options.signal ? AbortSignal.any([options.signal, stopAll.signal]) : stopAll.signal;
+    const streamOne = async ({ pod, container }: { pod: PodView; container: string }): Promise<void> => {
+      const podName = pod.metadata?.name ?? '';
+      if (signal.aborted) return;
+      const splitter = new LineSplitter((text) => {
+        const stamped = options.timestamps ? /^(\S+) (.*)$/.exec(text) : null;
+        onLine({
+          unit: podName,
+          service: container,
+          // The pod log API merges stdout and stderr into one stream.
+          stream: 'stdout',
+          text: stamped ? stamped[2] : text,
+          timestamp: stamped ? stamped[1] : undefined,
+        });
+      });
+      // client-node pipes the response into the splitter but does not end it when the connection breaks.
+      let broken: Error | undefined;
+      const ended = new Promise<void>((resolve) => {
+        splitter.on('finish', resolve);
+        splitter.on('pipe', (source: NodeJS.ReadableStream) =>
+          source.on('error', (error: Error) => {
+            broken = error;
+            resolve();
+          }),
+        );
+      });
+      let onAbort = () => {};
+      const aborted = new Promise<void>((resolve) => {
+        onAbort = resolve;
+        signal.addEventListener('abort', onAbort, { once: true });
+      });
+      let controller: AbortController;
+      try {
+        controller = await new connection.k8s.Log(connection.kubeConfig).log(
+          pod.metadata?.namespace ?? connection.namespace,
+          podName,
+          container,
+          splitter,
+          logOptions,
+        );
+      } catch (error) {
+        signal.removeEventListener('abort', onAbort);
+        throw targetFailure(this.name, `read the logs of ${podName}/${container}`, connection.server, error);
+      }
+      await Promise.race([ended, aborted]);
+      signal.removeEventListener('abort', onAbort);
+      controller.abort();
+      if (broken && !signal.aborted) {
+        // node-fetch reports a connection the server cut as "The user aborted a request": say what happened.
+        const reason = broken.name === 'AbortError' ? new Error('the API server closed the log stream') : broken;
+        throw targetFailure(this.name, `read the logs of ${podName}/${container}`, connection.server, reason);
+      }
+    };
+    try {
+      if (logOptions.follow) {
+        await Promise.all(streams.map(streamOne));
+      } else {
+        for (const stream of streams) await streamOne(stream);
+      }
+    } finally {
+      stopAll.abort();
+    }
+  }
+
+  async remove(deploymentName: string, options: RemoveOptions = {}): Promise<RemoveResult> {
+    const connection = await this.connect();
+    const objects = await this.findObjects(connection, this.deploymentSelector(deploymentName));
+    if (objects.length === 0) throw this.notFound(deploymentName);
+    const keptClaims = options.deleteData ? [] : objects.filter((object) => object.kind === PVC_KIND);
+    // Deleting a namespace deletes everything in it, so a namespace holding a kept claim is kept too.
+    const keptNamespaces = new Set(keptClaims.map((claim) => claim.metadata.namespace));
+    const removed: string[] = [];
+    const kept: string[] = [];
+    for (const object of inApplyOrder(objects).reverse()) {
+      const keep =
+        keptClaims.includes(object) || (object.kind === 'Namespace' && keptNamespaces.has(object.metadata.name));
+      if (keep) {
+        kept.push(describeObject(object));
+        continue;
+      }
+      try {
+        await this.deleteObject(connection, object);
+      } catch (error) {
+        const done = removed.length > 0 ? ` (already removed: ${removed.join(', ')})` : '';
+        throw targetFailure(this.name, `delete ${describeObject(object)}${done}`, connection.server, error);
+      }
+      removed.push(describeObject(object));
+    }
+    return { removed, kept };
+  }
+
+  async stop(deploymentName: string): Promise<void> {
+    await this.changeStoppables(deploymentName, 'stop', stopPatch);
+  }
+
+  async start(deploymentName: string): Promise<void> {
+    await this.changeStoppables(deploymentName, 'start', startPatch);
+  }
+
+  /**
+   * Sends each Deployment, StatefulSet and CronJob of the deployment the merge patch `patchFor` gives it. A merge
+   * patch (not an apply) because an apply by the field manager that deployed would drop every field it omits.
+   */
+  private async changeStoppables(
+    deploymentName: string,
+    verb: 'stop' | 'start',
+    patchFor: (object: FoundObject) => MergePatch | undefined,
+  ): Promise<void> {
+    const connection = await this.connect();
+    const selector = this.deploymentSelector(deploymentName);
+    const stoppables = (await Promise.all(STOPPABLE_KINDS.map((kind) => this.listKind(connection, kind, selector))))
+      .flat()
+      .filter((object) => (object.metadata.ownerReferences ?? []).length === 0);
+    if (stoppables.length === 0 && (await this.findObjects(connection, selector)).length === 0)
+      throw this.notFound(deploymentName);
+    const done: string[] = [];
+    for (const object of inApplyOrder(stoppables)) {
+      let patch: MergePatch | undefined;
+      try {
+        patch = patchFor(object);
+      } catch (error) {
+        throw new TargetError(this.name, `cannot ${verb} "${deploymentName}": ${(error as Error).message}`, error);
+      }
+      if (!patch) continue;
+      try {
+        await connection.objects.patch(
+          // The typed model has no null annotations, but a merge patch removes an annotation with null.
+          patch as unknown as KubernetesObject,
+          undefined,
+          undefined,
+          FIELD_MANAGER,
+          undefined,
+          connection.k8s.PatchStrategy.MergePatch,
+        );
+      } catch (error) {
+        const already = done.length > 0 ? ` (already done: ${done.join(', ')})` : '';
+        throw targetFailure(this.name, `${verb} ${describeObject(object)}${already}`, connection.server, error);
+      }
+      done.push(describeObject(object));
+    }
+  }
+
+  watch(onChange: () => void): Disposable {
+    const firstDelay = this.options.retryDelayMs ?? 500;
+    const maxDelay = this.options.maxRetryDelayMs ?? 30_000;
+    const selector = KUBERNETES_LABELS.deployment;
+    const controllers = new Set<AbortController>();
+    const timers = new Set<NodeJS.Timeout>();
+    let disposed = false;
+
+    const watchResource = (clusterPath: string, namespacedPath: (namespace: string) => string) => {
+      let failures = 0;
+      let namespaced = false;
+      const restart = (afterError: boolean) => {
+        if (disposed) return;
+        // While the watch is down the caller re-reads status on every attempt: the polling fallback.
+        onChange();
+        failures = afterError ? failures + 1 : 0;
+        const delay = afterError ? Math.min(firstDelay * 2 ** (failures - 1), maxDelay) : firstDelay;
+        const timer = setTimeout(() => {
+          timers.delete(timer);
+          start();
+        }, delay);
+        timers.add(timer);
+      };
+      const start = () => {
+        if (disposed) return;
+        // client-node may report the end before it hands over the controller (a refused watch), hence the flag.
+        const attempt: { controller?: AbortController; ended: boolean } = { ended: false };
+        this.connect()
+          .then(async (connection) => {
+            const path = namespaced ? namespacedPath(connection.namespace) : clusterPath;
+            const controller = await new connection.k8s.Watch(connection.kubeConfig).watch(
+              path,
+              { labelSelector: selector },
+              () => {
+                failures = 0;
+                onChange();
+              },
+              (error: unknown) => {
+                attempt.ended = true;
+                if (attempt.controller) controllers.delete(attempt.controller);
+                if (disposed) return;
+                // Without cluster-wide list rights, watch the target's namespace instead.
+                if ((error as { statusCode?: number } | null)?.statusCode === 403) namespaced = true;
+                restart(error !== null && error !== undefined);
+              },
+            );
+            if (disposed) controller.abort();
+            else if (!attempt.ended) {
+              attempt.controller = controller;
+              controllers.add(controller);
+            }
+          })
+          .catch(() => restart(true));
+      };
+      start();
+    };
+
+    watchResource('/api/v1/pods', (namespace) => `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`);
+    watchResource(
+      '/apis/apps/v1/deployments',
+      (namespace) => `/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/deployments`,
+    );
+    const watcher: Disposable = {
+      dispose: () => {
+        disposed = true;
+        timers.forEach((timer) => clearTimeout(timer));
+        controllers.forEach((controller) => controller.abort());
+        this.watchers.delete(watcher);
+      },
+    };
+    this.watchers.add(watcher);
+    return watcher;
+  }
+
+  dispose(): void {
+    [...this.watchers].forEach((watcher) => watcher.dispose());
+  }
+
+  private connect(): Promise<Connection> {
+    this.connection ??= (async () => {
+      const k8s = await loadKubernetesClient();
+      try {
+        const { kubeConfig, namespace, server } = buildKubeConfig(k8s, this.config);
+        return { k8s, kubeConfig, namespace, server, objects: k8s.KubernetesObjectApi.makeApiClient(kubeConfig) };
+      } catch (error) {
+        if (error instanceof KubeconfigError) throw new TargetError(this.name, error.message, error);
+        throw error;
+      }
+    })();
+    // A failed connection (bad kubeconfig) is not cached: the user may fix the file and try again.
+    this.connection.catch(() => (this.connection = undefined));
+    return this.connection;
+  }
+
+  private deploymentSelector(deploymentName: string): string {
+    if (!isValidLabelValue(deploymentName) || deploymentName === '') {
+      throw new TargetError(this.name, `"${deploymentName}" is not a deployment name (it cannot be a label value)`);
+    }
+    return `${KUBERNETES_LABELS.deployment}=${deploymentName}`;
+  }
+
+  private notFound(deploymentName: string): TargetError {
+    return new TargetError(this.name, `No deployment "${deploymentName}" on Kubernetes target "${this.name}"`);
+  }
+
+  /**
+   * Objects of a kind carrying the selector, cluster-wide; without the right to list cluster-wide, those in the
+   * target's namespace. Kinds the cluster does not serve, or cluster-scoped kinds we may not list, give nothing.
+   */
+  private async listKind(connection: Connection, kind: OrderedKind, selector: string): Promise<FoundObject[]> {
+    const list = (namespace?: string) =>
+      connection.objects.list(
+        kind.apiVersion,
+        kind.kind,
+        namespace,
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        selector,
+      );
+    let result: Awaited<ReturnType<typeof list>>;
+    try {
+      result = await list();
+    } catch (error) {
+      const failure = apiFailureOf(error);
+      const unserved = failure?.code === 404 || /Unrecognized API version and kind/.test((error as Error).message);
+      if (unserved) return [];
+      if (failure?.code !== 403) throw targetFailure(this.name, `list ${kind.kind} objects`, connection.server, error);
+      if (isClusterScoped(kind.kind)) return [];
+      try {
+        result = await list(connection.namespace);
+      } catch (namespacedError) {
+        if (apiFailureOf(namespacedError)?.code === 403) return [];
+        throw targetFailure(this.name, `list ${kind.kind} objects`, connection.server, namespacedError);
+      }
+    }
+    return result.items.map(
+      (item) => ({ ...(item as object), apiVersion: kind.apiVersion, kind: kind.kind }) as FoundObject,
+    );
+  }
+
+  /** Every top-level object with the selector: owned objects (a Deployment's pods) belong to their owner. */
+  private async findObjects(
+    connection: Connection,
+    selector: string,
+    extraKinds: readonly OrderedKind[] = [],
+  ): Promise<FoundObject[]> {
+    const kinds = [...KUBERNETES_APPLY_ORDER];
+    for (const extra of extraKinds) {
+      if (!kinds.some((kind) => kind.kind === extra.kind))
+        kinds.push({ kind: extra.kind, apiVersion: extra.apiVersion });
+    }
+    const lists = await Promise.all(kinds.map((kind) => this.listKind(connection, kind, selector)));
+    return lists.flat().filter((object) => (object.metadata.ownerReferences ?? []).length === 0);
+  }
+
+  private async exists(connection: Connection, object: KubernetesManifest): Promise<boolean> {
+    try {
+      await connection.objects.read({
+        apiVersion: object.apiVersion,
+        kind: object.kind,
+        metadata: { name: object.metadata.name, namespace: object.metadata.namespace },
+      });
+      return true;
+    } catch (error) {
+      if (isNotFound(error)) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Namespaces the objects go to must exist. One the template declares is applied first like any object; a missing
+   * one it does not declare is created (labelled managed-by windflow but not with the deployment, so removing the
+   * deployment leaves it), and deleted again if the deploy fails.
+   */
+  private async ensureNamespaces(
+    connection: Connection,
+    objects: readonly KubernetesManifest[],
+    created: FoundObject[],
+    report: (step: string, message: string) => void,
+  ): Promise<void> {
+    const declared = new Set(
+      objects.filter((object) => object.kind === 'Namespace').map((object) => object.metadata.name),
+    );
+    const needed = new Set(
+      objects.map((object) => object.metadata.namespace).filter((namespace): namespace is string => !!namespace),
+    );
+    for (const namespace of needed) {
+      if (declared.has(namespace)) continue;
+      const manifest: KubernetesManifest = {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: namespace, labels: { [KUBERNETES_LABELS.managedBy]: 'windflow' } },
+      };
+      let exists: boolean;
+      try {
+        exists = await this.exists(connection, manifest);
+      } catch (error) {
+        // Users confined to their namespace may not read Namespace objects; the namespace then exists.
+        if (apiFailureOf(error)?.code === 403) continue;
+        throw new Error(`cannot check namespace ${namespace}: ${explainFailure(error, connection.server)}`, {
+          cause: error,
+        });
+      }
+      if (exists) continue;
+      await connection.objects
+        .patch(manifest, undefined, undefined, FIELD_MANAGER, true, connection.k8s.PatchStrategy.ServerSideApply)
+        .catch((error: unknown) => {
+          throw new Error(`cannot create namespace ${namespace}: ${explainFailure(error, connection.server)}`, {
+            cause: error,
+          });
+        });
+      created.push(manifest);
+      report('namespace', `Created Namespace ${namespace}`);
+    }
+  }
+
+  private async deleteObject(connection: Connection, object: FoundObject | KubernetesManifest): Promise<void> {
+    try {
+      await connection.objects.delete(
+        {
+          apiVersion: object.apiVersion,
+          kind: object.kind,
+          metadata: { name: object.metadata.name, namespace: object.metadata.namespace },
+        },
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        'Background',
+      );
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+  }
+
+  /** Deletes what a failed deploy created, newest first; never throws, says what it could not delete. */
+  private async rollback(
+    connection: Connection,
+    created: readonly FoundObject[],
+  ): Promise<{ deleted: string[]; leftover: string[] }> {
+    const deleted: string[] = [];
+    const leftover: string[] = [];
+    for (const object of [...created].reverse()) {
+      try {
+        await this.deleteObject(connection, object);
+        deleted.push(describeObject(object));
+      } catch (error) {
+        leftover.push(`${describeObject(object)} (${explainFailure(error, connection.server)})`);
+      }
+    }
+    return { deleted, leftover };
+  }
+}
+
+function isWorkload(object: FoundObject): object is FoundObject & WorkloadView {
+  return (WORKLOAD_KINDS as readonly string[]).includes(object.kind);
+}

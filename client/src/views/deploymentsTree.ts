@@ -1,0 +1,272 @@
+import * as vscode from 'vscode';
+import type { DeploymentRef } from '../deploymentRef';
+import { describeError } from '../errors';
+import type { Logger } from '../logger';
+import type { TargetManager } from '../targetManager';
+import type {
+  DeploymentState,
+  DeploymentSummary,
+  Disposable as TargetDisposable,
+  UnitState,
+  UnitStatus,
+} from '../targets/target';
+
+export interface TargetNode {
+  kind: 'target';
+  targetName: string;
+  targetKind: string;
+}
+
+export interface DeploymentNode extends DeploymentRef {
+  kind: 'deployment';
+  summary: DeploymentSummary;
+}
+
+export interface UnitNode extends DeploymentRef {
+  kind: 'unit';
+  unit: UnitStatus;
+}
+
+interface MessageNode {
+  kind: 'message';
+  text: string;
+  detail?: string;
+  error: boolean;
+}
+
+export type TreeNode = TargetNode | DeploymentNode | UnitNode | MessageNode;
+
+/** Bursts of engine events (one deploy emits many) are folded into one refresh of the target's subtree. */
+const REFRESH_DEBOUNCE_MS = 400;
+
+/**
+ * The Targets view: targets → deployments → containers/pods. While the view is visible it watches each target the
+ * user expanded (Docker events, Kubernetes watches, or the target's own polling); while hidden it watches nothing.
+ */
+export class DeploymentsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  /** The same object per target across refreshes: the tree refreshes a subtree by element identity. */
+  private readonly targetNodes = new Map<string, TargetNode>();
+  private readonly watches = new Map<string, TargetDisposable>();
+  private readonly refreshTimers = new Map<string, NodeJS.Timeout>();
+  private visible = false;
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly targets: TargetManager,
+    private readonly log: Logger,
+  ) {
+    this.subscriptions.push(
+      targets.onDidChange(() => this.refreshAll()),
+      targets.onDidChangeDeployments((name) => this.refreshTarget(name)),
+    );
+  }
+
+  /** Called with the view's visibility: watching stops when nobody looks and resumes with a fresh read. */
+  setVisible(visible: boolean): void {
+    if (visible === this.visible) return;
+    this.visible = visible;
+    if (visible) this.refreshAll();
+    else this.stopWatching();
+  }
+
+  refreshAll(): void {
+    this.stopWatching();
+    this.changed.fire(undefined);
+  }
+
+  refreshTarget(targetName: string): void {
+    const node = this.targetNodes.get(targetName);
+    this.changed.fire(node);
+  }
+
+  getTreeItem(node: TreeNode): vscode.TreeItem {
+    switch (node.kind) {
+      case 'target':
+        return this.targetItem(node);
+      case 'deployment':
+        return deploymentItem(node);
+      case 'unit':
+        return unitItem(node);
+      case 'message': {
+        const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
+        item.tooltip = node.detail;
+        item.iconPath = node.error
+          ? new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'))
+          : undefined;
+        return item;
+      }
+    }
+  }
+
+  private targetItem(node: TargetNode): vscode.TreeItem {
+    const item = new vscode.TreeItem(node.targetName, vscode.TreeItemCollapsibleState.Expanded);
+    item.id = `target:${node.targetName}`;
+    item.contextValue = 'windflow.target';
+    item.iconPath = new vscode.ThemeIcon(node.targetKind === 'kubernetes' ? 'server-environment' : 'vm');
+    const current = this.targets.knownCurrentName() === node.targetName;
+    item.description = current ? `${node.targetKind} · current` : node.targetKind;
+    item.tooltip = `${node.targetName} (${node.targetKind})${current ? ' — the current target' : ''}`;
+    return item;
+  }
+
+  async getChildren(node?: TreeNode): Promise<TreeNode[]> {
+    if (!vscode.workspace.isTrusted) return [];
+    if (!node) return this.rootNodes();
+    if (node.kind === 'target') return this.deploymentNodes(node);
+    if (node.kind === 'deployment') return this.unitNodes(node);
+    return [];
+  }
+
+  private async rootNodes(): Promise<TreeNode[]> {
+    const configs = await this.targets.configs();
+    await vscode.commands.executeCommand('setContext', 'windflow.hasTargets', configs.length > 0);
+    await vscode.commands.executeCommand('setContext', 'windflow.targetsLoaded', true);
+    const nodes: TargetNode[] = configs.map((config) => {
+      const existing = this.targetNodes.get(config.name);
+      if (existing && existing.targetKind === config.kind) return existing;
+      const node: TargetNode = { kind: 'target', targetName: config.name, targetKind: config.kind };
+      this.targetNodes.set(config.name, node);
+      return node;
+    });
+    return nodes;
+  }
+
+  private async deploymentNodes(node: TargetNode): Promise<TreeNode[]> {
+    try {
+      const target = await this.targets.target(node.targetName);
+      this.watch(node.targetName);
+      const deployments = await target.list();
+      if (deployments.length === 0) return [{ kind: 'message', text: 'No deployments', error: false }];
+      return deployments
+        .sort((a, b) => a.deploymentName.localeCompare(b.deploymentName))
+        .map((summary) => ({
+          kind: 'deployment',
+          targetName: node.targetName,
+          deploymentName: summary.deploymentName,
+          summary,
+        }));
+    } catch (error) {
+      this.log.warn(`Target ${node.targetName}: ${describeError(error)}`);
+      return [{ kind: 'message', text: `Cannot reach ${node.targetName}`, detail: describeError(error), error: true }];
+    }
+  }
+
+  private async unitNodes(node: DeploymentNode): Promise<TreeNode[]> {
+    try {
+      const target = await this.targets.target(node.targetName);
+      const status = await target.status(node.deploymentName);
+      return status.units.map((unit) => ({
+        kind: 'unit',
+        targetName: node.targetName,
+        deploymentName: node.deploymentName,
+        unitName: unit.name,
+        service: unit.service,
+        unit,
+      }));
+    } catch (error) {
+      return [{ kind: 'message', text: 'Status unavailable', detail: describeError(error), error: true }];
+    }
+  }
+
+  private watch(targetName: string): void {
+    if (!this.visible || this.watches.has(targetName)) return;
+    void this.targets.target(targetName).then((target) => {
+      if (!this.visible || this.watches.has(targetName)) return;
+      this.watches.set(
+        targetName,
+        target.watch(() => {
+          clearTimeout(this.refreshTimers.get(targetName));
+          this.refreshTimers.set(
+            targetName,
+            setTimeout(() => this.refreshTarget(targetName), REFRESH_DEBOUNCE_MS),
+          );
+        }),
+      );
+    });
+  }
+
+  private stopWatching(): void {
+    for (const watch of this.watches.values()) watch.dispose();
+    this.watches.clear();
+    for (const timer of this.refreshTimers.values()) clearTimeout(timer);
+    this.refreshTimers.clear();
+  }
+
+  dispose(): void {
+    this.stopWatching();
+    this.changed.dispose();
+    for (const subscription of this.subscriptions) subscription.dispose();
+  }
+}
+
+function deploymentItem(node: DeploymentNode): vscode.TreeItem {
+  const { summary } = node;
+  const item = new vscode.TreeItem(node.deploymentName, vscode.TreeItemCollapsibleState.Collapsed);
+  item.id = `deployment:${node.targetName}/${node.deploymentName}`;
+  item.contextValue = summary.state === 'running' ? 'windflow.deployment.running' : 'windflow.deployment';
+  item.iconPath = deploymentIcon(summary.state);
+  item.description = [summary.state, summary.stackName].filter(Boolean).join(' · ');
+  item.tooltip = new vscode.MarkdownString(
+    [
+      `**${node.deploymentName}** — ${summary.state}`,
+      summary.stackName ? `Stack: ${summary.stackName}` : undefined,
+      summary.targetType ? `Type: ${summary.targetType}` : undefined,
+      `${summary.unitCount} ${summary.unitCount === 1 ? 'unit' : 'units'}`,
+    ]
+      .filter(Boolean)
+      .join('\n\n'),
+  );
+  return item;
+}
+
+function unitItem(node: UnitNode): vscode.TreeItem {
+  const { unit } = node;
+  const item = new vscode.TreeItem(unit.name, vscode.TreeItemCollapsibleState.None);
+  item.id = `unit:${node.targetName}/${node.deploymentName}/${unit.id}`;
+  item.contextValue = 'windflow.unit';
+  item.iconPath = unitIcon(unit.state, unit.health);
+  const details = [
+    unit.health ?? unit.state,
+    unit.restarts > 0 ? `${unit.restarts} restarts` : undefined,
+    ...unit.ports,
+  ];
+  item.description = details.filter(Boolean).join(' · ');
+  item.tooltip = [unit.image, unit.reason].filter(Boolean).join('\n') || undefined;
+  item.command = { command: 'windflow.showLogs', title: 'Show Logs', arguments: [node] };
+  return item;
+}
+
+function deploymentIcon(state: DeploymentState): vscode.ThemeIcon {
+  switch (state) {
+    case 'running':
+      return new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('testing.iconPassed'));
+    case 'partial':
+      return new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
+    case 'failed':
+      return new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'));
+    case 'deploying':
+      return new vscode.ThemeIcon('sync~spin');
+    case 'stopped':
+      return new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground'));
+  }
+}
+
+function unitIcon(state: UnitState, health: UnitStatus['health']): vscode.ThemeIcon {
+  if (health === 'unhealthy') return new vscode.ThemeIcon('heart', new vscode.ThemeColor('testing.iconFailed'));
+  switch (state) {
+    case 'running':
+      return new vscode.ThemeIcon('circle-filled', new vscode.ThemeColor('testing.iconPassed'));
+    case 'starting':
+    case 'pending':
+      return new vscode.ThemeIcon('circle-filled', new vscode.ThemeColor('list.warningForeground'));
+    case 'failed':
+      return new vscode.ThemeIcon('circle-filled', new vscode.ThemeColor('testing.iconFailed'));
+    case 'exited':
+    case 'stopped':
+      return new vscode.ThemeIcon('circle-outline', new vscode.ThemeColor('disabledForeground'));
+    case 'unknown':
+      return new vscode.ThemeIcon('question');
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * Shared by the tests that use the real Docker engine: skip (or fail under CI=true) when it is absent, unique
+ * deployment names per run, rendering fixture stacks the way the CLI does, and finding what a deployment left.
+ */
+import net from 'node:net';
+import path from 'node:path';
+import Docker from 'dockerode';
+import { readStackInput } from '../../client/src/cli/stackInput';
+import { DockerTarget } from '../../client/src/targets/docker/dockerTarget';
+import { LABELS, RenderedStack } from '../../client/src/targets/target';
+
+export const SOCKET = '/var/run/docker.sock';
+export const IMAGE = 'local/busybox:1';
+export const FIXTURES = path.join(__dirname, '..', 'fixtures', 'stacks');
+/** Every deployment of this run starts with it, so the after hooks clean up only what this run made. */
+export const RUN_PREFIX = `wft${process.pid.toString(36)}${Date.now().toString(36).slice(-4)}`;
+
+export const docker = new Docker({ socketPath: SOCKET });
+let counter = 0;
+
+export function uniqueName(label: string): string {
+  counter += 1;
+  return `${RUN_PREFIX}-${label}-${counter}`;
+}
+
+export function localTarget(): DockerTarget {
+  return new DockerTarget({ name: 'local', kind: 'docker', host: `unix://${SOCKET}` });
+}
+
+/** Mocha `before` hook body: skip without an engine, but fail when CI promises one. */
+export async function requireEngine(context: Mocha.Context): Promise<void> {
+  try {
+    await docker.ping();
+    await docker.getImage(IMAGE).inspect();
+  } catch (error) {
+    const reason = `Docker engine at ${SOCKET} with image ${IMAGE} is not available (${(error as Error).message}); start it with .ci/start-docker.sh`;
+    if (process.env.CI === 'true') throw new Error(reason, { cause: error });
+    console.warn(`      skipped: ${reason}`);
+    context.skip();
+  }
+}
+
+/** Renders a fixture stack through the same path as `windflow-stack deploy`. */
+export async function renderFixture(file: string, deploymentName: string, sets: string[] = []): Promise<RenderedStack> {
+  const input = await readStackInput({ file: path.join(FIXTURES, file), cwd: FIXTURES, sets, deploymentName });
+  if (!input.ok) throw new Error(`fixture ${file} did not render: ${input.problems.join('; ')}`);
+  return input.rendered;
+}
+
+/** Everything on the engine carrying this deployment's label, as "kind name", sorted. */
+export async function resourcesOf(deploymentName: string): Promise<string[]> {
+  const filters = { label: [`${LABELS.deployment}=${deploymentName}`] };
+  const containers = await docker.listContainers({ all: true, filters });
+  const networks = await docker.listNetworks({ filters });
+  const volumes = (await docker.listVolumes({ filters })).Volumes ?? [];
+  return [
+    ...containers.map((c) => `container ${c.Names[0].replace(/^\//, '')}`),
+    ...networks.map((n) => `network ${n.Name}`),
+    ...volumes.map((v) => `volume ${v.Name}`),
+  ].sort();
+}
+
+/** Removes whatever this run's deployments left behind (only resources with our labels and this run's prefix). */
+export async function cleanUpRun(): Promise<void> {
+  const ours = (labels: Record<string, string> | null | undefined) =>
+    labels?.[LABELS.managed] === 'true' && (labels[LABELS.deployment] ?? '').startsWith(RUN_PREFIX);
+  const filters = { label: [`${LABELS.managed}=true`] };
+  for (const info of await docker.listContainers({ all: true, filters }))
+    if (ours(info.Labels)) await docker.getContainer(info.Id).remove({ force: true, v: true });
+  for (const network of await docker.listNetworks({ filters }))
+    if (ours(network.Labels)) await docker.getNetwork(network.Id).remove();
+  for (const volume of (await docker.listVolumes({ filters })).Volumes ?? [])
+    if (ours(volume.Labels)) await docker.getVolume(volume.Name).remove();
+}
+
+/** A loopback port nothing listens on right now. */
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Occupies a loopback port until closed: the genuine "port already allocated" conflict. */
+export async function occupyPort(): Promise<{ port: number; close: () => Promise<void> }> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  return { port, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+/**
+ * Fetches a page from a published loopback port. A container counts as running before its server listens, so a
+ * refused or dropped connection is retried for a few seconds.
+ */
+export async function httpGet(port: number, urlPath = '/'): Promise<{ status: number; body: string }> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}${urlPath}`);
+      return { status: response.status, body: await response.text() };
+    } catch (error) {
+      if (attempt >= 50) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
