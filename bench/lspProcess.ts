@@ -14,7 +14,11 @@ export class LspProcess {
   private diagnosticWaiters: { uri: string; resolve: (count: number) => void }[] = [];
 
   constructor(command: string, args: string[], settings: Record<string, unknown>) {
-    this.child = spawn(command, args, { stdio: ['pipe', 'pipe', 'ignore'] });
+    this.child = spawn(command, args, {
+      stdio: ['pipe', 'pipe', process.env.BENCH_SERVER_STDERR ? 'inherit' : 'ignore'],
+    });
+    // A server that exits closes its stdin; a late write must not crash the benchmark.
+    this.child.stdin!.on('error', () => undefined);
     this.connection = createMessageConnection(
       new StreamMessageReader(this.child.stdout!),
       new StreamMessageWriter(this.child.stdin!),
@@ -67,13 +71,16 @@ export class LspProcess {
   }
 
   async stop(): Promise<void> {
+    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
     try {
-      await Promise.race([this.connection.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 2000))]);
-      this.connection.sendNotification('exit');
+      await Promise.race([this.connection.sendRequest('shutdown'), delay(2000)]);
+      await this.connection.sendNotification('exit');
     } catch {
       // The process may already be gone.
     }
-    this.connection.dispose();
+    await Promise.race([exited, delay(2000)]);
     this.child.kill();
+    this.connection.dispose();
   }
 }

@@ -13,6 +13,12 @@ import {
 } from 'vscode-languageclient/node';
 import type { Logger } from './logger';
 
+/**
+ * Small young-generation semi-spaces keep the garbage of parsing large stacks from inflating the server's resident
+ * memory (measured in docs/performance.md); the npm bin sets the same flag in its shebang.
+ */
+const SERVER_NODE_FLAGS = ['--max-semi-space-size=2'];
+
 export const STACK_LANGUAGE = 'windflow-stack';
 
 /** More crashes than this within the window and the server stays down until the user restarts it. */
@@ -65,11 +71,11 @@ class RestartingErrorHandler implements ErrorHandler {
 export function createLanguageClient(context: vscode.ExtensionContext, log: Logger): LanguageClient {
   const serverModule = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc },
+    run: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: SERVER_NODE_FLAGS } },
     debug: {
       module: serverModule,
       transport: TransportKind.ipc,
-      options: { execArgv: ['--nolazy', '--inspect=6019'] },
+      options: { execArgv: [...SERVER_NODE_FLAGS, '--nolazy', '--inspect=6019'] },
     },
   };
   const clientOptions: LanguageClientOptions = {

@@ -42,10 +42,6 @@ const DEFAULT_SETTINGS: WindflowSettings = {
   trustedWorkspace: false,
 };
 
-/** Edits closer together than this count as fast typing: validation then waits for a pause. */
-const TYPING_INTERVAL_MS = 300;
-const TYPING_DEBOUNCE_MS = 200;
-
 export function startServer(connection: Connection, options: ServerOptions = {}): void {
   const documents = new TextDocuments(TextDocument);
   const service = createLanguageService({ diagnosticsDocsUrl: options.diagnosticsDocsUrl });
@@ -55,7 +51,6 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   let refreshesInlayHints = false;
   let registersConfiguration = false;
   const pendingValidation = new Map<string, ReturnType<typeof setTimeout>>();
-  const lastEditAt = new Map<string, number>();
 
   function reportFailure(what: string, error: unknown): void {
     // Only the message: values from the document (secrets included) stay out of the log.
@@ -110,22 +105,20 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     }
   }
 
-  /** Validates at once when the user pauses, after a short debounce while they type fast. */
+  /**
+   * Validates on the next turn of the event loop, without a debounce: checking is incremental and fast. Edits that
+   * arrive while a check runs queue up behind it, so the next check sees only the newest version and the superseded
+   * ones are never checked.
+   */
   function scheduleValidation(document: TextDocument): void {
-    const now = Date.now();
-    const typingFast = now - (lastEditAt.get(document.uri) ?? 0) < TYPING_INTERVAL_MS;
-    lastEditAt.set(document.uri, now);
     clearTimeout(pendingValidation.get(document.uri));
     const { uri, version } = document;
     pendingValidation.set(
       uri,
-      setTimeout(
-        () => {
-          pendingValidation.delete(uri);
-          void validate(uri, version);
-        },
-        typingFast ? TYPING_DEBOUNCE_MS : 0,
-      ),
+      setTimeout(() => {
+        pendingValidation.delete(uri);
+        void validate(uri, version);
+      }, 0),
     );
   }
 
@@ -172,15 +165,11 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         .catch((error: unknown) => reportFailure('inlay hint refresh', error));
   });
 
-  documents.onDidOpen((event) => {
-    lastEditAt.delete(event.document.uri);
-  });
   documents.onDidChangeContent((event) => scheduleValidation(event.document));
   documents.onDidClose((event) => {
     const uri = event.document.uri;
     clearTimeout(pendingValidation.get(uri));
     pendingValidation.delete(uri);
-    lastEditAt.delete(uri);
     settingsCache.delete(uri);
     service.forget(uri);
     void connection.sendDiagnostics({ uri, diagnostics: [] });

@@ -256,6 +256,25 @@ describe('VS Code end to end (code-server + Chromium)', function () {
     await row.click();
   }
 
+  /**
+   * Runs a command that asks for a deployment, and picks it. A quick pick closes when focus moves away — a webview
+   * that has just finished loading can take focus — so, as a user would, open the command again if it vanished.
+   */
+  async function runCommandAndPick(title: string, label: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      await runCommand(title);
+      const row = page.locator('.quick-input-widget:visible .quick-input-list .monaco-list-row', { hasText: label });
+      try {
+        await row.first().waitFor({ timeout: attempt < 3 ? 10_000 : 30_000 });
+        await row.first().click();
+        return;
+      } catch (error) {
+        if (attempt >= 3) throw error;
+        await page.keyboard.press('Escape');
+      }
+    }
+  }
+
   function problemRows(): Locator {
     return page.locator('.markers-panel .monaco-list-row');
   }
@@ -350,24 +369,21 @@ describe('VS Code end to end (code-server + Chromium)', function () {
     await screenshot('deployments-view');
 
     // 9. The logs panel shows the container's output.
-    await runCommand('WindFlow: Show Logs');
-    await pick(DEPLOYMENT);
+    await runCommandAndPick('WindFlow: Show Logs', DEPLOYMENT);
     const logs = webview();
     await logs.locator('#lines', { hasText: 'hello-from-windflow' }).waitFor({ timeout: 30_000 });
     await logs.locator('#lines', { hasText: 'ready-for-e2e' }).waitFor();
     await screenshot('logs');
 
     // 10. The status panel lists the container with its state.
-    await runCommand('WindFlow: Show Status');
-    await pick(DEPLOYMENT);
+    await runCommandAndPick('WindFlow: Show Status', DEPLOYMENT);
     const status = webview();
     await status.locator('#units tr', { hasText: 'running' }).waitFor({ timeout: 30_000 });
     assert.equal(await status.locator('#state').textContent(), 'running');
     await screenshot('status');
 
     // 11. Remove (keep data): after confirming, the view is empty and the container is gone.
-    await runCommand('WindFlow: Remove (Keep Data)');
-    await pick(DEPLOYMENT);
+    await runCommandAndPick('WindFlow: Remove (Keep Data)', DEPLOYMENT);
     await page.locator('.monaco-dialog-box .monaco-button', { hasText: 'Remove' }).first().click();
     await page.locator('.notifications-toasts', { hasText: `Removed ${DEPLOYMENT}` }).waitFor({ timeout: 30_000 });
     await runCommand('WindFlow: Focus on Targets View');

@@ -171,6 +171,20 @@ describe('reference checks', () => {
     assert.deepEqual(found[0].tags, ['unnecessary']);
   });
 
+  it('WF034: a boolean interpolated alone renders Python spelling', () => {
+    const text = stack({
+      template:
+        '  image: busybox\n  environment:\n    A: "{{ flag }}"\n    B: "{{ \'1\' if flag else \'0\' }}"\n    C: "{{ flag | string | lower }}"',
+      variables: '  flag:\n    type: boolean\n    label: Flag\n    default: false',
+    });
+    const found = withCode(diagnose(text), 'WF034');
+    assert.deepEqual(
+      found.map((d) => d.span),
+      [spanOf(text, 'flag', { after: 'A: ' })],
+    );
+    assert.equal(found[0].severity, 'information');
+  });
+
   it('resolves names bound by set and for as locals', () => {
     const text = stack({
       template: '  image: busybox\n  command: "{% set n = tag %}{{ n }}{% for p in [1,2] %}{{ p }}{% endfor %}"',

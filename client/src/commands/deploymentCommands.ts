@@ -10,7 +10,6 @@ import { openDeployForm } from '../panels/deployPanel';
 import { openLogsPanel } from '../panels/logsPanel';
 import { openStatusPanel } from '../panels/statusPanel';
 import type { TargetManager } from '../targetManager';
-import type { Target } from '../targets/target';
 
 export interface DeploymentCommandServices {
   extensionUri: vscode.Uri;
@@ -19,15 +18,6 @@ export interface DeploymentCommandServices {
   deployer: Deployer;
   history: DeployHistory;
   log: Logger;
-}
-
-/** A target that can stop a deployment without removing it (the Target interface makes this optional). */
-interface StoppableTarget extends Target {
-  stop(deploymentName: string): Promise<void>;
-}
-
-function canStop(target: Target): target is StoppableTarget {
-  return typeof (target as Partial<StoppableTarget>).stop === 'function';
 }
 
 /** Deploy, redeploy, stop, remove, logs and status: everything that touches a target. Refused in Restricted Mode. */
@@ -70,17 +60,25 @@ export function registerDeploymentCommands(services: DeploymentCommandServices):
         const chosen = await deploymentFrom(services.targets, ref);
         if (!chosen) return;
         const target = await services.targets.target(chosen.targetName);
-        if (!canStop(target)) {
-          void vscode.window.showWarningMessage(
-            `Target ${chosen.targetName} cannot stop a deployment; remove it instead.`,
-          );
-          return;
-        }
         await vscode.window.withProgress(
           { location: vscode.ProgressLocation.Notification, title: `Stopping ${chosen.deploymentName}` },
           () => target.stop(chosen.deploymentName),
         );
         services.log.info(`Stopped ${chosen.deploymentName} on ${chosen.targetName}`);
+        services.targets.notifyDeploymentsChanged(chosen.targetName);
+      }),
+    ),
+    vscode.commands.registerCommand(
+      'windflow.start',
+      trusted(async (ref?: DeploymentRef) => {
+        const chosen = await deploymentFrom(services.targets, ref);
+        if (!chosen) return;
+        const target = await services.targets.target(chosen.targetName);
+        await vscode.window.withProgress(
+          { location: vscode.ProgressLocation.Notification, title: `Starting ${chosen.deploymentName}` },
+          () => target.start(chosen.deploymentName),
+        );
+        services.log.info(`Started ${chosen.deploymentName} on ${chosen.targetName}`);
         services.targets.notifyDeploymentsChanged(chosen.targetName);
       }),
     ),

@@ -205,7 +205,12 @@ function deploymentItem(node: DeploymentNode): vscode.TreeItem {
   const { summary } = node;
   const item = new vscode.TreeItem(node.deploymentName, vscode.TreeItemCollapsibleState.Collapsed);
   item.id = `deployment:${node.targetName}/${node.deploymentName}`;
-  item.contextValue = summary.state === 'running' ? 'windflow.deployment.running' : 'windflow.deployment';
+  item.contextValue =
+    summary.state === 'running'
+      ? 'windflow.deployment.running'
+      : summary.state === 'stopped'
+        ? 'windflow.deployment.stopped'
+        : 'windflow.deployment';
   item.iconPath = deploymentIcon(summary.state);
   item.description = [summary.state, summary.stackName].filter(Boolean).join(' · ');
   item.tooltip = new vscode.MarkdownString(

@@ -16,7 +16,7 @@ import {
   RandomSource,
   strftimeUtc,
 } from './helpers';
-import { hasJinja } from './jinja';
+import { hasJinja, JINJA_KEYWORDS } from './jinja';
 import { isPlainObject, leafSpan, Path, spanOf, StackModel, StringLeaf, VariableDecl } from './model';
 import { Span } from './text';
 import { defineValue } from './values';
@@ -32,6 +32,34 @@ export interface RenderOptions {
   random?: RandomSource;
   now?: () => Date;
   isPortFree?: (port: number) => boolean;
+  /**
+   * Reuses the output of strings already rendered with the same values. Honoured only when the render is
+   * repeatable (random, now and isPortFree given, env() off), as it is for checks; a deploy always renders afresh.
+   */
+  cache?: RenderCache;
+  /** Renders only the strings at these paths (checks that look at a few values); the others stay as written. */
+  only?: (path: Path) => boolean;
+}
+
+interface CachedRender {
+  result: StringRender;
+  /** Secrets that helper functions produced while rendering the string. */
+  secrets: string[];
+}
+
+/** Rendered strings by source text, for one set of values at a time (see RenderOptions.cache). */
+export class RenderCache {
+  private valuesKey?: string;
+  private results = new Map<string, CachedRender>();
+
+  /** The results rendered with these values; a different set of values starts afresh. */
+  resultsFor(valuesKey: string): Map<string, CachedRender> {
+    if (valuesKey !== this.valuesKey) {
+      this.valuesKey = valuesKey;
+      this.results = new Map();
+    }
+    return this.results;
+  }
 }
 
 export interface RenderIssue {
@@ -400,11 +428,40 @@ function jinjaFunction(
 
 type StringRender = { ok: true; text: string } | { ok: false; message: string; reference?: string };
 
+/** `{{ name }}` with nothing but a plain name inside: the most common expression by far. */
+const PLAIN_REFERENCE = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
+const LITERAL_NAMES = new Set(['true', 'false', 'none', 'True', 'False', 'None']);
+
+/**
+ * Renders a string whose only Jinja is plain `{{ name }}` substitutions without the interpreter: the output is
+ * what the interpreter prints for an expression statement (pythonStr of the name's value in the same scope).
+ * Anything else — filters, attributes, calls, statements, keywords, braces next to an expression — returns
+ * undefined and goes through the interpreter.
+ */
+function renderPlainReferences(text: string, shared: Environment): string | undefined {
+  let output = '';
+  let last = 0;
+  for (const match of text.matchAll(PLAIN_REFERENCE)) {
+    const name = match[1];
+    const literal = text.slice(last, match.index);
+    const after = text[match.index + match[0].length];
+    if (hasJinja(literal) || literal.endsWith('{') || after === '}') return undefined;
+    if (JINJA_KEYWORDS.has(name) && !LITERAL_NAMES.has(name)) return undefined;
+    output += literal + pythonStr(shared.lookupVariable(name) as RuntimeValue);
+    last = match.index + match[0].length;
+  }
+  const rest = text.slice(last);
+  return hasJinja(rest) ? undefined : output + rest;
+}
+
 /** Renders one string in its own scope on top of `shared` (a `{% set %}` does not leak into the next string). */
 function renderString(source: string, shared: Environment): StringRender {
   // Jinja2 normalises line endings and drops one trailing newline (keep_trailing_newline is off).
   const text = source.replace(/\r\n?/g, '\n');
-  if (!hasJinja(text)) return { ok: true, text: text.endsWith('\n') ? text.slice(0, -1) : text };
+  const withoutTrailingNewline = text.endsWith('\n') ? text.slice(0, -1) : text;
+  if (!hasJinja(text)) return { ok: true, text: withoutTrailingNewline };
+  const plain = renderPlainReferences(withoutTrailingNewline, shared);
+  if (plain !== undefined) return { ok: true, text: plain };
   let program: unknown;
   try {
     // The tokenizer drops the trailing newline itself; block trimming stays off like Jinja2's defaults.
@@ -453,11 +510,17 @@ function failureSpan(
 
 class Renderer {
   readonly errors: RenderIssue[] = [];
+  private readonly only?: (path: Path) => boolean;
   readonly secrets = new Set<string>();
+  /** Set for the template stage of a repeatable render. */
+  cached?: Map<string, CachedRender>;
+  /** Secrets produced by helper calls of the string being rendered. */
+  private producedSecrets: string[] = [];
   readonly helperContext: HelperContext;
   private readonly helpers: Map<string, RuntimeValue>;
 
   constructor(options: RenderOptions) {
+    this.only = options.only;
     const isPortFree = options.isPortFree;
     this.helperContext = {
       random: options.random ?? cryptoRandom,
@@ -470,7 +533,10 @@ class Renderer {
         signature.name,
         jinjaFunction(signature.name, (positional, keywords) => {
           const result = callHelper(signature.name, positional.map(fromRuntime), keywords, this.helperContext);
-          if (signature.secret && typeof result === 'string' && result !== '') this.secrets.add(result);
+          if (signature.secret && typeof result === 'string' && result !== '') {
+            this.secrets.add(result);
+            this.producedSecrets.push(result);
+          }
           return toRuntime(result);
         }),
       ]),
@@ -489,15 +555,30 @@ class Renderer {
 
   /** Renders a string, or records the error and keeps it verbatim (like WindFlow, which leaves it un-rendered). */
   render(source: string, shared: Environment, path: Path, leaf: StringLeaf | undefined): string {
-    const result = renderString(source, shared);
+    const result = this.renderCached(source, shared);
     if (result.ok) return result.text;
     this.errors.push({ message: result.message, path, span: failureSpan(leaf, result, shared) });
     return source;
   }
 
+  private renderCached(source: string, shared: Environment): StringRender {
+    const hit = this.cached?.get(source);
+    if (hit) {
+      for (const secret of hit.secrets) this.secrets.add(secret);
+      return hit.result;
+    }
+    this.producedSecrets = [];
+    const result = renderString(source, shared);
+    this.cached?.set(source, { result, secrets: this.producedSecrets });
+    return result;
+  }
+
   /** Deep copy of `data` with every string rendered; keys are never rendered. */
   renderData(data: unknown, path: Path, shared: Environment, leaves: Map<string, StringLeaf>): unknown {
-    if (typeof data === 'string') return this.render(data, shared, path, leaves.get(pathKey(path)));
+    if (typeof data === 'string') {
+      if (this.only && !this.only(path)) return data;
+      return this.render(data, shared, path, leaves.get(pathKey(path)));
+    }
     if (Array.isArray(data)) return data.map((item, index) => this.renderData(item, [...path, index], shared, leaves));
     if (isPlainObject(data)) {
       return Object.fromEntries(
@@ -698,6 +779,10 @@ export function renderStack(model: StackModel, options: RenderOptions = {}): Ren
   result.deploymentName = deploymentName(model, options, renderer, result.values, metadata);
 
   const shared = renderer.environment({ ...result.values, deployment_name: result.deploymentName });
+  const repeatable = options.random && options.now && options.isPortFree && !options.allowEnv;
+  if (options.cache && repeatable) {
+    renderer.cached = options.cache.resultsFor(JSON.stringify([result.values, result.deploymentName]));
+  }
   const leavesOf = (scope: StringLeaf['scope']) =>
     new Map(model.leaves.filter((leaf) => leaf.scope === scope).map((leaf) => [pathKey(leaf.path), leaf]));
   if (data.template === undefined || data.template === null) {

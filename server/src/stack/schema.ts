@@ -47,10 +47,20 @@ const TEMPLATE_DEFINITION: Record<string, string> = {
 
 let compiled: ValidateFunction | undefined;
 
+/**
+ * The schema ajv checks: everything but the template shapes (the `allOf` by target type), which the target-shape
+ * check families own; they stay in the schema for completion, hover and Red Hat YAML users.
+ */
+function structureSchema(): object {
+  const { allOf: _templateShapes, $defs, ...rest } = stackSchema as typeof stackSchema & { allOf?: unknown };
+  const { metadata, variable } = $defs as Record<string, unknown>;
+  return { ...rest, $defs: { metadata, variable } };
+}
+
 /** Compiled on first use, once per process: compiling is the expensive part of ajv. */
 function validator(): ValidateFunction {
   // strict: false because the schema carries editor-only keywords and union types with per-type keywords.
-  compiled ??= new Ajv2020({ allErrors: true, strict: false }).compile(stackSchema);
+  compiled ??= new Ajv2020({ allErrors: true, strict: false }).compile(structureSchema());
   return compiled;
 }
 

@@ -178,6 +178,8 @@ function checkSite(
     );
   }
 
+  checkBooleanInterpolation(site, sink);
+
   if (leaf.scope === 'variables' && leaf.owner) {
     sink.add(
       'WF023',
@@ -189,6 +191,30 @@ function checkSite(
   if (leaf.scope === 'deployment_name' && variable.parent === undefined && variable.type === 'group') {
     sink.add('WF024', 'warning', 'metadata.deployment_name sees only top-level variables, not groups', site.fullSpan);
   }
+}
+
+/**
+ * `{{ enable_email }}` alone in an expression prints Python's `True`/`False`: a non-empty string that most programs
+ * read as true, and not the `true`/`false` they usually expect.
+ */
+function checkBooleanInterpolation(site: ReferenceSite, sink: DiagnosticSink): void {
+  const declaration = site.member ?? (site.reference.attributes.length === 0 ? site.variable : undefined);
+  if (declaration?.type !== 'boolean' || site.segment.kind !== 'expression') return;
+  if (site.leaf.scope !== 'template' && site.leaf.scope !== 'target_parameters') return;
+  const tokens = site.segment.tokens;
+  const last =
+    site.attributeSpans.length > 0
+      ? site.reference.attributes[site.reference.attributes.length - 1].span
+      : site.reference.span;
+  const alone = tokens[0]?.start === site.reference.span.start && tokens[tokens.length - 1]?.end === last.end;
+  if (!alone) return;
+  const name = declaration.qualifiedName;
+  sink.add(
+    'WF034',
+    'information',
+    `boolean '${name}' renders as Python's True/False, which many programs read as a non-empty (true) string; write {{ '1' if ${name} else '0' }} or {{ ${name} | string | lower }} for the spelling the program expects`,
+    site.fullSpan,
+  );
 }
 
 /** `{{ name.upper() }}`: a Python string method on a plain variable, which Jinja allows. */

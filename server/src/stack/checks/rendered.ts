@@ -5,7 +5,7 @@ import { isPlainObject, leafSpan, Path, ReferenceSite, StackModel, StringLeaf, V
 import { CODENAME_WORDS, CodenameTheme } from '../names';
 import { Span } from '../text';
 import { matchPattern } from '../safeRegex';
-import { maskSecrets, renderStack, RenderOptions } from '../render';
+import { maskSecrets, RenderCache, renderStack, RenderOptions } from '../render';
 import { isValidContainerName, parseDuration, parsePortSpec, parseVolumeSpec } from '../specs';
 import { deploymentNameRule } from './docker';
 import { kubernetesNameRule } from './kubernetes';
@@ -35,6 +35,8 @@ export function checkRendered(model: StackModel, sink: DiagnosticSink): void {
  * every port considered free (no probing) and env() disabled.
  */
 const CHECK_RENDER_OPTIONS: RenderOptions = {
+  // Between edits most strings and all values stay the same: only changed strings are rendered again.
+  cache: new RenderCache(),
   random: { int: (min) => min },
   now: () => new Date(Date.UTC(2025, 0, 1)),
   isPortFree: () => true,
@@ -53,15 +55,22 @@ function checkRenderedValues(model: StackModel, sink: DiagnosticSink): Set<Strin
   const invalid = new Set<StringLeaf>();
   const renders = model.leaves.some((leaf) => leaf.scan.segments.length > 0 && leaf.scope !== 'deployment_notes');
   if (!renders) return invalid;
-  const result = renderStack(model, CHECK_RENDER_OPTIONS);
-  // A string that failed to render is reported by the reference checks; its output means nothing here.
-  const failed = new Set(result.errors.map((error) => JSON.stringify(error.path)));
   const data = isPlainObject(model.data) ? model.data : {};
+  const checked = new Map<StringLeaf, ValueCheck>();
   for (const leaf of model.leaves) {
     const rendersSomething = leaf.scan.segments.some((segment) => segment.kind !== 'comment');
-    if (!rendersSomething || failed.has(JSON.stringify(leaf.path)) || usesUnknownName(model, leaf)) continue;
+    if (!rendersSomething || usesUnknownName(model, leaf)) continue;
     const check = valueCheck(model, leaf, data.template);
-    if (!check) continue;
+    if (check) checked.set(leaf, check);
+  }
+  if (checked.size === 0) return invalid;
+  // Only the strings whose rendered shape is checked need rendering.
+  const wanted = new Set([...checked.keys()].map((leaf) => JSON.stringify(leaf.path)));
+  const result = renderStack(model, { ...CHECK_RENDER_OPTIONS, only: (path) => wanted.has(JSON.stringify(path)) });
+  // A string that failed to render is reported by the reference checks; its output means nothing here.
+  const failed = new Set(result.errors.map((error) => JSON.stringify(error.path)));
+  for (const [leaf, check] of checked) {
+    if (failed.has(JSON.stringify(leaf.path))) continue;
     const value =
       leaf.scope === 'deployment_name' ? result.deploymentName : valueAt(result.template, leaf.path.slice(1));
     if (typeof value !== 'string') continue;
