@@ -5,15 +5,13 @@
 import assert from 'node:assert/strict';
 import { DeployError, LogLine } from '../../client/src/targets/target';
 import {
-  cleanUpRun,
   docker,
+  engineTarget,
   freePort,
   httpGet,
   IMAGE,
-  localTarget,
   occupyPort,
   renderFixture,
-  requireEngine,
   resourcesOf,
   uniqueName,
 } from './dockerEngineSupport';
@@ -22,15 +20,7 @@ const FIXTURE = 'deploy-compose.yaml';
 
 describe('Docker target: docker_compose stacks on the real engine', function () {
   this.timeout(60_000);
-  const target = localTarget();
-
-  before(async function () {
-    await requireEngine(this);
-  });
-  after(async () => {
-    target.dispose();
-    await cleanUpRun();
-  });
+  const target = engineTarget();
 
   it('deploys the project the way Compose names and labels it, in depends_on order', async () => {
     const project = uniqueName('app');

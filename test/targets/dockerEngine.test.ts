@@ -6,15 +6,13 @@ import assert from 'node:assert/strict';
 import { DockerTarget } from '../../client/src/targets/docker/dockerTarget';
 import { DeployError, DeployProgress, LogLine } from '../../client/src/targets/target';
 import {
-  cleanUpRun,
   docker,
+  engineTarget,
   freePort,
   httpGet,
   IMAGE,
-  localTarget,
   occupyPort,
   renderFixture,
-  requireEngine,
   resourcesOf,
   uniqueName,
 } from './dockerEngineSupport';
@@ -33,15 +31,7 @@ async function deployFails(target: DockerTarget, name: string, sets: string[]): 
 
 describe('Docker target: docker stacks on the real engine', function () {
   this.timeout(60_000);
-  const target = localTarget();
-
-  before(async function () {
-    await requireEngine(this);
-  });
-  after(async () => {
-    target.dispose();
-    await cleanUpRun();
-  });
+  const target = engineTarget();
 
   it('deploys one container with labels, port, volume, network and health, then shows, logs and removes it', async () => {
     const name = uniqueName('web');

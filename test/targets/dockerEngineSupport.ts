@@ -28,6 +28,22 @@ export function localTarget(): DockerTarget {
 }
 
 /** Mocha `before` hook body: skip without an engine, but fail when CI promises one. */
+/**
+ * A target on the local engine for the enclosing `describe`: its hooks skip the suite without an engine (fail in
+ * CI) and remove everything this run created afterwards.
+ */
+export function engineTarget(): DockerTarget {
+  const target = localTarget();
+  before(async function () {
+    await requireEngine(this);
+  });
+  after(async () => {
+    target.dispose();
+    await cleanUpRun();
+  });
+  return target;
+}
+
 export async function requireEngine(context: Mocha.Context): Promise<void> {
   try {
     await docker.ping();

@@ -12,17 +12,7 @@ import { runCli } from '../../client/src/cli/main';
 import { unitState } from '../../client/src/targets/docker/dockerTarget';
 import { startLayers } from '../../client/src/targets/docker/lifecycle';
 import { TargetError } from '../../client/src/targets/target';
-import {
-  cleanUpRun,
-  docker,
-  FIXTURES,
-  freePort,
-  IMAGE,
-  localTarget,
-  renderFixture,
-  requireEngine,
-  uniqueName,
-} from './dockerEngineSupport';
+import { docker, engineTarget, FIXTURES, freePort, IMAGE, renderFixture, uniqueName } from './dockerEngineSupport';
 
 /** What the engine says of a container: its state and exit code. */
 async function engineState(name: string): Promise<[string, number]> {
@@ -76,15 +66,7 @@ describe('Docker target: stop and start', () => {
 
   describe('on the real engine', function () {
     this.timeout(30_000);
-    const target = localTarget();
-
-    before(async function () {
-      await requireEngine(this);
-    });
-    after(async () => {
-      target.dispose();
-      await cleanUpRun();
-    });
+    const target = engineTarget();
 
     it('stops a Compose project dependents first and starts it dependencies first, keeping a look-alike running', async () => {
       const project = uniqueName('stopapp');

@@ -1,6 +1,6 @@
-import { LogLine, TargetError } from '../targets/target';
+import { LogLine } from '../targets/target';
 import { CliCommand, CliContext, parseArgs, UsageError } from './command';
-import { openTarget, TARGET_OPTIONS } from './targets';
+import { TARGET_OPTIONS, withTarget } from './targets';
 
 export const logsCommand: CliCommand = {
   name: 'logs',
@@ -19,8 +19,7 @@ export const logsCommand: CliCommand = {
       throw new UsageError(`--tail must be a whole number, not '${tailText}'`);
     const [deploymentName] = args.positionals;
     const service = args.options.get('service');
-    const target = await openTarget(context, args);
-    try {
+    return withTarget(context, args, async (target) => {
       // Prefix lines with their service only when several containers speak; width from the longest name.
       const units = service === undefined ? (await target.status(deploymentName)).units : [];
       const prefixed = units.length > 1;
@@ -43,14 +42,6 @@ export const logsCommand: CliCommand = {
         print,
       );
       return 0;
-    } catch (error) {
-      if (error instanceof TargetError) {
-        context.stderr.write(`target ${error.target}: ${error.message}\n`);
-        return 1;
-      }
-      throw error;
-    } finally {
-      target.dispose();
-    }
+    });
   },
 };

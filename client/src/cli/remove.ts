@@ -1,6 +1,5 @@
-import { TargetError } from '../targets/target';
 import { CliCommand, CliContext, parseArgs, UsageError } from './command';
-import { openTarget, TARGET_OPTIONS } from './targets';
+import { TARGET_OPTIONS, withTarget } from './targets';
 
 export const removeCommand: CliCommand = {
   name: 'remove',
@@ -10,21 +9,12 @@ export const removeCommand: CliCommand = {
     const args = parseArgs(context.args, { options: TARGET_OPTIONS, flags: ['delete-data'] });
     if (args.positionals.length !== 1) throw new UsageError('name exactly one deployment');
     const [deploymentName] = args.positionals;
-    const target = await openTarget(context, args);
-    try {
+    return withTarget(context, args, async (target) => {
       const result = await target.remove(deploymentName, { deleteData: args.flags.has('delete-data') });
       context.stdout.write(`removed ${deploymentName} from ${target.name}\n`);
       for (const removed of result.removed) context.stdout.write(`  removed ${removed}\n`);
       for (const kept of result.kept) context.stdout.write(`  kept ${kept}\n`);
       return 0;
-    } catch (error) {
-      if (error instanceof TargetError) {
-        context.stderr.write(`target ${error.target}: ${error.message}\n`);
-        return 1;
-      }
-      throw error;
-    } finally {
-      target.dispose();
-    }
+    });
   },
 };

@@ -1,6 +1,6 @@
-import { DeploymentStatus, DeploymentSummary, TargetError, UnitStatus } from '../targets/target';
+import { DeploymentStatus, DeploymentSummary, UnitStatus } from '../targets/target';
 import { CliCommand, CliContext, parseArgs, UsageError } from './command';
-import { openTarget, TARGET_OPTIONS } from './targets';
+import { TARGET_OPTIONS, withTarget } from './targets';
 
 /** "3m", "2h", "4d": how long ago a unit was created. */
 export function formatAge(createdAt: Date | undefined, now = Date.now()): string {
@@ -64,8 +64,7 @@ export const statusCommand: CliCommand = {
     const args = parseArgs(context.args, { options: TARGET_OPTIONS, flags: ['json'] });
     if (args.positionals.length > 1) throw new UsageError('name at most one deployment');
     const json = args.flags.has('json');
-    const target = await openTarget(context, args);
-    try {
+    return withTarget(context, args, async (target) => {
       const [deploymentName] = args.positionals;
       if (deploymentName === undefined) {
         const deployments = await target.list();
@@ -75,14 +74,6 @@ export const statusCommand: CliCommand = {
         context.stdout.write(json ? `${JSON.stringify(status, null, 2)}\n` : printStatus(status));
       }
       return 0;
-    } catch (error) {
-      if (error instanceof TargetError) {
-        context.stderr.write(`target ${error.target}: ${error.message}\n`);
-        return 1;
-      }
-      throw error;
-    } finally {
-      target.dispose();
-    }
+    });
   },
 };

@@ -1,6 +1,6 @@
-import { Target, TargetError } from '../targets/target';
+import { Target } from '../targets/target';
 import { CliCommand, CliContext, parseArgs, UsageError } from './command';
-import { openTarget, TARGET_OPTIONS } from './targets';
+import { TARGET_OPTIONS, withTarget } from './targets';
 
 /** `stop` and `start` differ only in the target call and the words they print. */
 function lifecycleCommand(
@@ -17,20 +17,11 @@ function lifecycleCommand(
       const args = parseArgs(context.args, { options: TARGET_OPTIONS });
       if (args.positionals.length !== 1) throw new UsageError('name exactly one deployment');
       const [deploymentName] = args.positionals;
-      const target = await openTarget(context, args);
-      try {
+      return withTarget(context, args, async (target) => {
         await change(target, deploymentName);
         context.stdout.write(`${done} ${deploymentName} on ${target.name}\n`);
         return 0;
-      } catch (error) {
-        if (error instanceof TargetError) {
-          context.stderr.write(`target ${error.target}: ${error.message}\n`);
-          return 1;
-        }
-        throw error;
-      } finally {
-        target.dispose();
-      }
+      });
     },
   };
 }

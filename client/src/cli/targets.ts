@@ -53,6 +53,29 @@ export async function openTarget(context: CliContext, args: ParsedArgs): Promise
   return createTarget(config, (key) => Promise.resolve(context.env[secretVariable(key)]));
 }
 
+/**
+ * Opens the target named by --target, runs `work` with it and closes it. A TargetError (unreachable, refused,
+ * no such deployment) is printed and exits 1; anything else propagates.
+ */
+export async function withTarget(
+  context: CliContext,
+  args: ParsedArgs,
+  work: (target: Target) => Promise<number>,
+): Promise<number> {
+  const target = await openTarget(context, args);
+  try {
+    return await work(target);
+  } catch (error) {
+    if (error instanceof TargetError) {
+      context.stderr.write(`target ${error.target}: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    target.dispose();
+  }
+}
+
 function endpointOf(config: TargetConfig): string {
   if (config.kind === 'docker') return describeEndpoint(config);
   return `context ${config.context}${config.namespace ? `, namespace ${config.namespace}` : ''}`;

@@ -10,6 +10,7 @@ import { openDeployForm } from '../panels/deployPanel';
 import { openLogsPanel } from '../panels/logsPanel';
 import { openStatusPanel } from '../panels/statusPanel';
 import type { TargetManager } from '../targetManager';
+import type { Target } from '../targets/target';
 
 export interface DeploymentCommandServices {
   extensionUri: vscode.Uri;
@@ -39,6 +40,28 @@ export function registerDeploymentCommands(services: DeploymentCommandServices):
       }
     };
 
+  /** Stop and Start: pick a deployment, run the target call under a progress notification, refresh the view. */
+  const lifecycleCommand = (
+    command: string,
+    progressVerb: string,
+    doneVerb: string,
+    change: (target: Target, deploymentName: string) => Promise<void>,
+  ): vscode.Disposable =>
+    vscode.commands.registerCommand(
+      command,
+      trusted(async (ref?: DeploymentRef) => {
+        const chosen = await deploymentFrom(services.targets, ref);
+        if (!chosen) return;
+        const target = await services.targets.target(chosen.targetName);
+        await vscode.window.withProgress(
+          { location: vscode.ProgressLocation.Notification, title: `${progressVerb} ${chosen.deploymentName}` },
+          () => change(target, chosen.deploymentName),
+        );
+        services.log.info(`${doneVerb} ${chosen.deploymentName} on ${chosen.targetName}`);
+        services.targets.notifyDeploymentsChanged(chosen.targetName);
+      }),
+    );
+
   return [
     vscode.commands.registerCommand(
       'windflow.deploy',
@@ -54,34 +77,8 @@ export function registerDeploymentCommands(services: DeploymentCommandServices):
         if (chosen) await redeploy(services, chosen);
       }),
     ),
-    vscode.commands.registerCommand(
-      'windflow.stop',
-      trusted(async (ref?: DeploymentRef) => {
-        const chosen = await deploymentFrom(services.targets, ref);
-        if (!chosen) return;
-        const target = await services.targets.target(chosen.targetName);
-        await vscode.window.withProgress(
-          { location: vscode.ProgressLocation.Notification, title: `Stopping ${chosen.deploymentName}` },
-          () => target.stop(chosen.deploymentName),
-        );
-        services.log.info(`Stopped ${chosen.deploymentName} on ${chosen.targetName}`);
-        services.targets.notifyDeploymentsChanged(chosen.targetName);
-      }),
-    ),
-    vscode.commands.registerCommand(
-      'windflow.start',
-      trusted(async (ref?: DeploymentRef) => {
-        const chosen = await deploymentFrom(services.targets, ref);
-        if (!chosen) return;
-        const target = await services.targets.target(chosen.targetName);
-        await vscode.window.withProgress(
-          { location: vscode.ProgressLocation.Notification, title: `Starting ${chosen.deploymentName}` },
-          () => target.start(chosen.deploymentName),
-        );
-        services.log.info(`Started ${chosen.deploymentName} on ${chosen.targetName}`);
-        services.targets.notifyDeploymentsChanged(chosen.targetName);
-      }),
-    ),
+    lifecycleCommand('windflow.stop', 'Stopping', 'Stopped', (target, name) => target.stop(name)),
+    lifecycleCommand('windflow.start', 'Starting', 'Started', (target, name) => target.start(name)),
     vscode.commands.registerCommand(
       'windflow.remove',
       trusted(async (ref?: DeploymentRef) => remove(services, ref, false)),
