@@ -58,7 +58,7 @@ function row(label: string, ours: number, theirs: number, goal: number, unit = '
 async function benchLanguageServers(): Promise<string> {
   mkdirSync(OUT, { recursive: true });
   const sizes = [
-    { label: '10k lines (700 services)', services: 700, rounds: { edits: 30, requests: 40 } },
+    { label: '10k lines (700 services)', services: 700, rounds: { edits: 40, requests: 100 } },
     { label: '50k lines (3,500 services)', services: 3500, rounds: { edits: 8, requests: 12 } },
   ];
   const sections: string[] = [];

@@ -374,6 +374,8 @@ function collectLeaves(model: StackModel): void {
   visitDecls(model.variables);
 }
 
+const NO_JINJA: JinjaScan = { segments: [], errors: [] };
+
 function walkStrings(
   model: StackModel,
   node: unknown,
@@ -385,10 +387,22 @@ function walkStrings(
   if (depth > LIMITS.maxNesting) return;
   if (isScalar(node)) {
     if (typeof node.value !== 'string') return;
-    const source = mapScalarSource(model.text, node);
-    if (!source) return;
-    const scan = hasJinja(node.value) ? scanJinja(node.value) : { segments: [], errors: [] };
-    model.leaves.push({ path, scope, node, value: node.value, source, scan, owner });
+    if (!node.range) return;
+    const scan = hasJinja(node.value) ? scanJinja(node.value) : NO_JINJA;
+    const text = model.text;
+    let source: ScalarSourceMap | undefined;
+    model.leaves.push({
+      path,
+      scope,
+      node,
+      value: node.value,
+      // Built on first use: most strings hold no Jinja and never need positions inside them.
+      get source() {
+        return (source ??= mapScalarSource(text, node)!);
+      },
+      scan,
+      owner,
+    });
   } else if (isMap(node)) {
     for (const pair of node.items) {
       if (

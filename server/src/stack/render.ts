@@ -37,8 +37,6 @@ export interface RenderOptions {
    * repeatable (random, now and isPortFree given, env() off), as it is for checks; a deploy always renders afresh.
    */
   cache?: RenderCache;
-  /** Renders only the strings at these paths (checks that look at a few values); the others stay as written. */
-  only?: (path: Path) => boolean;
 }
 
 interface CachedRender {
@@ -510,7 +508,6 @@ function failureSpan(
 
 class Renderer {
   readonly errors: RenderIssue[] = [];
-  private readonly only?: (path: Path) => boolean;
   readonly secrets = new Set<string>();
   /** Set for the template stage of a repeatable render. */
   cached?: Map<string, CachedRender>;
@@ -520,7 +517,6 @@ class Renderer {
   private readonly helpers: Map<string, RuntimeValue>;
 
   constructor(options: RenderOptions) {
-    this.only = options.only;
     const isPortFree = options.isPortFree;
     this.helperContext = {
       random: options.random ?? cryptoRandom,
@@ -575,10 +571,7 @@ class Renderer {
 
   /** Deep copy of `data` with every string rendered; keys are never rendered. */
   renderData(data: unknown, path: Path, shared: Environment, leaves: Map<string, StringLeaf>): unknown {
-    if (typeof data === 'string') {
-      if (this.only && !this.only(path)) return data;
-      return this.render(data, shared, path, leaves.get(pathKey(path)));
-    }
+    if (typeof data === 'string') return this.render(data, shared, path, leaves.get(pathKey(path)));
     if (Array.isArray(data)) return data.map((item, index) => this.renderData(item, [...path, index], shared, leaves));
     if (isPlainObject(data)) {
       return Object.fromEntries(
@@ -779,10 +772,7 @@ export function renderStack(model: StackModel, options: RenderOptions = {}): Ren
   result.deploymentName = deploymentName(model, options, renderer, result.values, metadata);
 
   const shared = renderer.environment({ ...result.values, deployment_name: result.deploymentName });
-  const repeatable = options.random && options.now && options.isPortFree && !options.allowEnv;
-  if (options.cache && repeatable) {
-    renderer.cached = options.cache.resultsFor(JSON.stringify([result.values, result.deploymentName]));
-  }
+  useCache(renderer, options, result.values, result.deploymentName);
   const leavesOf = (scope: StringLeaf['scope']) =>
     new Map(model.leaves.filter((leaf) => leaf.scope === scope).map((leaf) => [pathKey(leaf.path), leaf]));
   if (data.template === undefined || data.template === null) {
@@ -837,6 +827,49 @@ function deploymentName(
   }
   const name = typeof metadata.name === 'string' ? metadata.name : 'stack';
   return `${name}-${strftimeUtc(renderer.helperContext.now(), '%Y%m%d-%H%M%S')}`;
+}
+
+function useCache(renderer: Renderer, options: RenderOptions, values: Record<string, unknown>, name: string): void {
+  const repeatable = options.random && options.now && options.isPortFree && !options.allowEnv;
+  if (options.cache && repeatable) renderer.cached = options.cache.resultsFor(JSON.stringify([values, name]));
+}
+
+export interface LeafRenders {
+  deploymentName: string;
+  secrets: string[];
+  /** The rendered text of each requested string that rendered without error. */
+  texts: Map<StringLeaf, string>;
+}
+
+/**
+ * Renders chosen strings of the file exactly as renderStack renders them in place (checks that inspect a few
+ * values need not render the whole template). A `deployment_name` leaf gets the deployment name.
+ */
+export function renderLeaves(
+  model: StackModel,
+  leaves: Iterable<StringLeaf>,
+  options: RenderOptions = {},
+): LeafRenders {
+  const renderer = new Renderer(options);
+  const data = isPlainObject(model.data) ? model.data : {};
+  const metadata = isPlainObject(data.metadata) ? data.metadata : {};
+  const values = resolveWith(model, options, renderer);
+  const errorsBeforeName = renderer.errors.length;
+  const name = deploymentName(model, options, renderer, values, metadata);
+  const nameRendered = renderer.errors.length === errorsBeforeName;
+  const shared = renderer.environment({ ...values, deployment_name: name });
+  useCache(renderer, options, values, name);
+  const texts = new Map<StringLeaf, string>();
+  for (const leaf of leaves) {
+    if (leaf.scope === 'deployment_name') {
+      if (nameRendered) texts.set(leaf, name);
+      continue;
+    }
+    const errorsBefore = renderer.errors.length;
+    const text = renderer.render(leaf.value, shared, leaf.path, leaf);
+    if (renderer.errors.length === errorsBefore) texts.set(leaf, text);
+  }
+  return { deploymentName: name, secrets: [...renderer.secrets], texts };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

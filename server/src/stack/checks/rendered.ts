@@ -5,7 +5,7 @@ import { isPlainObject, leafSpan, Path, ReferenceSite, StackModel, StringLeaf, V
 import { CODENAME_WORDS, CodenameTheme } from '../names';
 import { Span } from '../text';
 import { matchPattern } from '../safeRegex';
-import { maskSecrets, RenderCache, renderStack, RenderOptions } from '../render';
+import { maskSecrets, RenderCache, renderLeaves, RenderOptions } from '../render';
 import { isValidContainerName, parseDuration, parsePortSpec, parseVolumeSpec } from '../specs';
 import { deploymentNameRule } from './docker';
 import { kubernetesNameRule } from './kubernetes';
@@ -64,16 +64,12 @@ function checkRenderedValues(model: StackModel, sink: DiagnosticSink): Set<Strin
     if (check) checked.set(leaf, check);
   }
   if (checked.size === 0) return invalid;
-  // Only the strings whose rendered shape is checked need rendering.
-  const wanted = new Set([...checked.keys()].map((leaf) => JSON.stringify(leaf.path)));
-  const result = renderStack(model, { ...CHECK_RENDER_OPTIONS, only: (path) => wanted.has(JSON.stringify(path)) });
-  // A string that failed to render is reported by the reference checks; its output means nothing here.
-  const failed = new Set(result.errors.map((error) => JSON.stringify(error.path)));
+  // Only the strings whose rendered shape is checked need rendering. One that failed to render is reported by the
+  // reference checks and has no text here.
+  const result = renderLeaves(model, checked.keys(), CHECK_RENDER_OPTIONS);
   for (const [leaf, check] of checked) {
-    if (failed.has(JSON.stringify(leaf.path))) continue;
-    const value =
-      leaf.scope === 'deployment_name' ? result.deploymentName : valueAt(result.template, leaf.path.slice(1));
-    if (typeof value !== 'string') continue;
+    const value = result.texts.get(leaf);
+    if (value === undefined) continue;
     const problem = check(value);
     if (problem === undefined) continue;
     invalid.add(leaf);
@@ -163,20 +159,10 @@ function checkDuration(value: string): string | undefined {
   return parsed.ok ? undefined : parsed.error;
 }
 
-function valueAt(data: unknown, path: Path): unknown {
-  let current = data;
-  for (const segment of path) {
-    if (Array.isArray(current) && typeof segment === 'number') current = current[segment];
-    else if (isPlainObject(current)) current = current[String(segment)];
-    else return undefined;
-  }
-  return current;
-}
-
 /** An undefined name renders empty; the reference checks already say so, at that name. */
 function usesUnknownName(model: StackModel, leaf: StringLeaf): boolean {
   return leaf.scan.segments.some((segment) =>
-    sitesOf(model, segment).some(
+    sitesOf(model, leaf, segment).some(
       ({ reference, variable }) =>
         !variable &&
         !FUNCTIONS_BY_NAME.has(reference.name) &&
@@ -333,7 +319,7 @@ function codenameCalls(
   visited.add(leaf);
   const pure = whole && isPlainReferenceOrCall(segment);
   const result: CodenameCall[] = [];
-  for (const site of sitesOf(model, segment)) {
+  for (const site of sitesOf(model, leaf, segment)) {
     const { reference } = site;
     const theme = CODENAME_FUNCTION.exec(reference.name)?.[1] as CodenameTheme | undefined;
     if (theme && reference.call && !site.variable) {
@@ -356,16 +342,24 @@ function isPlainReferenceOrCall(segment: JinjaSegment): boolean {
   return segment.references.length === 1 && segment.filters.length === 0;
 }
 
-const sitesBySegment = new WeakMap<StackModel, Map<JinjaSegment, ReferenceSite[]>>();
+const sitesByLeaf = new WeakMap<StackModel, Map<StringLeaf, ReferenceSite[]>>();
 
-function sitesOf(model: StackModel, segment: JinjaSegment): ReferenceSite[] {
-  let index = sitesBySegment.get(model);
+/**
+ * The references of one segment of one string. Keyed by the string first: identical strings share their scanned
+ * segments, so a segment alone does not say which string a reference is in.
+ */
+function sitesOf(model: StackModel, leaf: StringLeaf, segment: JinjaSegment): ReferenceSite[] {
+  let index = sitesByLeaf.get(model);
   if (!index) {
     index = new Map();
-    for (const site of model.references) index.set(site.segment, [...(index.get(site.segment) ?? []), site]);
-    sitesBySegment.set(model, index);
+    for (const site of model.references) {
+      const sites = index.get(site.leaf);
+      if (sites) sites.push(site);
+      else index.set(site.leaf, [site]);
+    }
+    sitesByLeaf.set(model, index);
   }
-  return index.get(segment) ?? [];
+  return (index.get(leaf) ?? []).filter((site) => site.segment === segment);
 }
 
 /** Where a referenced value comes from: a variable's default, or metadata.deployment_name for `deployment_name`. */
