@@ -1,10 +1,7 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { decodeStackBytes, parseStack } from '../../../server/src/stack';
 import { maskSecrets, renderedTemplateYaml, renderStack } from '../../../server/src/stack/render';
-import { coerceAndValidateValues, loadValuesFile, parseSetArguments } from '../../../server/src/stack/values';
+import { coerceAndValidateValues } from '../../../server/src/stack/values';
 import { CliCommand, CliContext, parseArgs, UsageError } from './command';
+import { readStackModel, suppliedValues } from './stackInput';
 
 export const renderCommand: CliCommand = {
   name: 'render',
@@ -18,21 +15,12 @@ export const renderCommand: CliCommand = {
       flags: ['show-secrets', 'notes'],
     });
     if (args.positionals.length !== 1) throw new UsageError('name exactly one stack file');
-    const file = path.resolve(context.cwd, args.positionals[0]);
-    const bytes = await readFile(file).catch((error: Error) => {
-      throw new UsageError(`${args.positionals[0]}: cannot read: ${error.message}`);
+    const model = await readStackModel({ cwd: context.cwd, file: args.positionals[0] });
+    const supplied = await suppliedValues({
+      cwd: context.cwd,
+      valuesFile: args.options.get('values'),
+      sets: args.repeated.get('set') ?? [],
     });
-    const model = parseStack(decodeStackBytes(bytes).text, pathToFileURL(file).href);
-    let supplied: Record<string, unknown> = {};
-    const valuesFile = args.options.get('values');
-    if (valuesFile) {
-      const valuesPath = path.resolve(context.cwd, valuesFile);
-      const text = await readFile(valuesPath, 'utf8').catch((error: Error) => {
-        throw new UsageError(`${valuesFile}: cannot read: ${error.message}`);
-      });
-      supplied = { ...loadValuesFile(text, valuesFile) };
-    }
-    supplied = { ...supplied, ...parseSetArguments(args.repeated.get('set') ?? []) };
     const checked = coerceAndValidateValues(model, supplied);
     if (checked.problems.length > 0) {
       for (const problem of checked.problems)

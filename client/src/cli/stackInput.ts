@@ -42,7 +42,9 @@ async function readText(file: string, shown: string): Promise<Buffer> {
 }
 
 /** Collects the supplied values: --values FILE first, then each --set on top (later ones win). */
-async function suppliedValues(request: StackInputRequest): Promise<Record<string, unknown>> {
+export async function suppliedValues(
+  request: Pick<StackInputRequest, 'cwd' | 'valuesFile' | 'sets'>,
+): Promise<Record<string, unknown>> {
   let supplied: Record<string, unknown> = {};
   if (request.valuesFile) {
     const text = (await readText(path.resolve(request.cwd, request.valuesFile), request.valuesFile)).toString('utf8');
@@ -59,10 +61,16 @@ async function suppliedValues(request: StackInputRequest): Promise<Record<string
   }
 }
 
+/** The stack file named on the command line, read and parsed; a file that cannot be read is a usage problem. */
+export async function readStackModel(request: Pick<StackInputRequest, 'cwd' | 'file'>): Promise<StackModel> {
+  const file = path.resolve(request.cwd, request.file);
+  return parseStack(decodeStackBytes(await readText(file, request.file)).text, pathToFileURL(file).href);
+}
+
 export async function readStackInput(request: StackInputRequest): Promise<StackInput> {
   const file = path.resolve(request.cwd, request.file);
   const shown = displayPath(file, request.cwd);
-  const model = parseStack(decodeStackBytes(await readText(file, request.file)).text, pathToFileURL(file).href);
+  const model = await readStackModel(request);
   const errors = checkStack(model).filter((diagnostic) => diagnostic.severity === 'error');
   if (errors.length > 0) {
     return {
