@@ -479,8 +479,4 @@ export function referencesTo(model: StackModel, decl: VariableDecl): Span[] {
   return spans;
 }
 
-export function isTopLevelKey(model: StackModel, key: string): boolean {
-  return Boolean(getPair(model.root, key));
-}
-
 export type { JinjaReference, JinjaSegment };
