@@ -376,6 +376,10 @@ function collectLeaves(model: StackModel): void {
 
 const NO_JINJA: JinjaScan = { segments: [], errors: [] };
 
+/**
+ * Collects the string leaves under `node`. `path` is a stack the walk pushes to and pops from; only a leaf keeps a
+ * copy (most nodes are not leaves, and large files have hundreds of thousands of them).
+ */
 function walkStrings(
   model: StackModel,
   node: unknown,
@@ -392,7 +396,7 @@ function walkStrings(
     const text = model.text;
     let source: ScalarSourceMap | undefined;
     model.leaves.push({
-      path,
+      path: [...path],
       scope,
       node,
       value: node.value,
@@ -413,11 +417,16 @@ function walkStrings(
       ) {
         model.jinjaKeys.push({ node: pair.key, path: [...path, pair.key.value] });
       }
-      const key = isScalar(pair.key) ? String(pair.key.value) : '?';
-      walkStrings(model, pair.value, [...path, key], scope, owner, depth + 1);
+      path.push(isScalar(pair.key) ? String(pair.key.value) : '?');
+      walkStrings(model, pair.value, path, scope, owner, depth + 1);
+      path.pop();
     }
   } else if (isSeq(node)) {
-    node.items.forEach((item, index) => walkStrings(model, item, [...path, index], scope, owner, depth + 1));
+    node.items.forEach((item, index) => {
+      path.push(index);
+      walkStrings(model, item, path, scope, owner, depth + 1);
+      path.pop();
+    });
   }
 }
 
