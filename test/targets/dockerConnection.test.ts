@@ -3,14 +3,14 @@
  * servers that answer like an engine's /version endpoint (old API, self-signed TLS) or do not exist at all.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { connectionProblem, planEndpoint } from '../../client/src/targets/docker/connection';
+import { selfSignedCertificate } from '../fixtures/selfSignedCertificate';
 import { DockerTarget } from '../../client/src/targets/docker/dockerTarget';
 import { DockerTargetConfig, TargetError } from '../../client/src/targets/target';
 
@@ -118,35 +118,16 @@ describe('Docker connection', () => {
       const ca = path.join(folder, 'cert.pem');
 
       before(async function () {
+        let certificate: ReturnType<typeof selfSignedCertificate>;
         try {
-          execFileSync(
-            'openssl',
-            [
-              'req',
-              '-x509',
-              '-newkey',
-              'rsa:2048',
-              '-nodes',
-              '-days',
-              '1',
-              '-subj',
-              '/CN=127.0.0.1',
-              '-addext',
-              'subjectAltName=IP:127.0.0.1',
-              '-keyout',
-              path.join(folder, 'key.pem'),
-              '-out',
-              ca,
-            ],
-            { stdio: 'ignore' },
-          );
+          certificate = selfSignedCertificate(folder);
         } catch {
           if (process.env.CI === 'true') throw new Error('openssl is needed to make a test certificate');
           console.warn('      skipped: openssl is not installed');
           this.skip();
         }
         server = https.createServer(
-          { key: readFileSync(path.join(folder, 'key.pem')), cert: readFileSync(ca) },
+          { key: certificate.key, cert: certificate.cert },
           versionHandler('1.41', '20.10.24'),
         );
         await listen(server, 0);

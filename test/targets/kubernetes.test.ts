@@ -1,5 +1,4 @@
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -13,6 +12,7 @@ import {
   TargetError,
 } from '../../client/src/targets/target';
 import { LoopbackKubernetesApiServer } from '../fixtures/kubeApiServer';
+import { selfSignedCertificate } from '../fixtures/selfSignedCertificate';
 
 const TOKEN = 'test-token-8f2c';
 
@@ -193,32 +193,8 @@ describe('Kubernetes target against the loopback Kubernetes API server', () => {
   });
 
   it('reports a TLS failure against a server whose certificate the kubeconfig does not trust', async () => {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-keyout',
-        path.join(dir, 'key.pem'),
-        '-out',
-        path.join(dir, 'cert.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
-    const tlsServer = new LoopbackKubernetesApiServer({
-      token: TOKEN,
-      tls: {
-        key: fs.readFileSync(path.join(dir, 'key.pem'), 'utf8'),
-        cert: fs.readFileSync(path.join(dir, 'cert.pem'), 'utf8'),
-      },
-    });
+    const { key, cert } = selfSignedCertificate(dir);
+    const tlsServer = new LoopbackKubernetesApiServer({ token: TOKEN, tls: { key, cert } });
     const url = await tlsServer.start();
     try {
       const file = path.join(dir, 'tls-config');

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { LSPErrorCodes, ResponseError } from 'vscode-languageclient/node';
-import type { AiFailure } from '../../../server/src/protocol';
+import type { AiFailure, AiResult } from '../../../server/src/protocol';
 
 /** One notification per failure; the server marks repeats (inline suggestions) so they are only logged. */
 export function showFailure(log: vscode.LogOutputChannel, failure: AiFailure): void {
@@ -22,4 +22,25 @@ export function logRequestError(log: vscode.LogOutputChannel, error: unknown): u
     (error instanceof ResponseError && error.code === LSPErrorCodes.RequestCancelled);
   if (!cancelled) log.error(`AI request failed: ${error instanceof Error ? error.message : String(error)}`);
   return undefined;
+}
+
+/**
+ * Sends an AI request under a cancellable progress notification. Resolves with the answer, or with undefined once
+ * the user has been told why there is none (cancellations stay silent).
+ */
+export async function askWithProgress<T>(
+  log: vscode.LogOutputChannel,
+  title: string,
+  send: (token: vscode.CancellationToken, progress: vscode.Progress<{ message?: string }>) => Promise<AiResult<T>>,
+): Promise<({ ok: true } & T) | undefined> {
+  const response = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+    (progress, token) => send(token, progress).catch((error: unknown) => logRequestError(log, error)),
+  );
+  if (!response) return undefined;
+  if (!response.ok) {
+    showFailure(log, response.error);
+    return undefined;
+  }
+  return response;
 }

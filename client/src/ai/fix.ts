@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { AiFixRequest } from '../../../server/src/protocol';
 import type { AiEndpoint } from './endpoint';
-import { logRequestError, showFailure } from './failures';
+import { askWithProgress } from './failures';
 
 const PREVIEW_SCHEME = 'windflow-ai-preview';
 export const FIX_COMMAND = 'windflow.ai.fix';
@@ -71,22 +71,14 @@ export async function askAiToFix(
 ): Promise<void> {
   const document = await vscode.workspace.openTextDocument(uri);
   const version = document.version;
-  const response = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: 'Asking AI for a fix…', cancellable: true },
-    (_progress, token) =>
-      client
-        .sendRequest(
-          AiFixRequest,
-          { uri: uri.toString(), diagnostic: client.code2ProtocolConverter.asDiagnostic(diagnostic) },
-          token,
-        )
-        .catch((error: unknown) => logRequestError(log, error)),
+  const response = await askWithProgress(log, 'Asking AI for a fix…', (token) =>
+    client.sendRequest(
+      AiFixRequest,
+      { uri: uri.toString(), diagnostic: client.code2ProtocolConverter.asDiagnostic(diagnostic) },
+      token,
+    ),
   );
   if (!response) return;
-  if (!response.ok) {
-    showFailure(log, response.error);
-    return;
-  }
   const preview = previews.add(uri, response.newText);
   try {
     await vscode.commands.executeCommand(

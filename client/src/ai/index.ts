@@ -8,7 +8,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { AiExplainRequest, AiGenerateRequest, AiProgressType } from '../../../server/src/protocol';
 import { configureEndpoint } from './configure';
 import { AiEndpoint } from './endpoint';
-import { logRequestError, showFailure } from './failures';
+import { askWithProgress, showFailure } from './failures';
 import { AskAiToFixProvider, askAiToFix, FIX_COMMAND, FixPreviews } from './fix';
 import { AiInlineCompletions } from './inline';
 
@@ -90,27 +90,19 @@ async function generate(client: LanguageClient, endpoint: AiEndpoint, log: vscod
   const target = await vscode.window.showQuickPick(GENERATE_TARGETS, { title: 'Generate Stack with AI: target type' });
   if (!target) return;
   const progressToken = `windflow-ai-generate-${Date.now()}`;
-  const response = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: 'Generating a stack with AI', cancellable: true },
-    (progress, token) => {
-      const listener = client.onProgress(AiProgressType, progressToken, ({ receivedCharacters }) => {
-        progress.report({ message: `${receivedCharacters} characters received` });
-      });
-      return client
-        .sendRequest(
-          AiGenerateRequest,
-          { description: description.trim(), targetType: target.label, progressToken },
-          token,
-        )
-        .catch((error: unknown) => logRequestError(log, error))
-        .finally(() => listener.dispose());
-    },
-  );
+  const response = await askWithProgress(log, 'Generating a stack with AI', (token, progress) => {
+    const listener = client.onProgress(AiProgressType, progressToken, ({ receivedCharacters }) => {
+      progress.report({ message: `${receivedCharacters} characters received` });
+    });
+    return client
+      .sendRequest(
+        AiGenerateRequest,
+        { description: description.trim(), targetType: target.label, progressToken },
+        token,
+      )
+      .finally(() => listener.dispose());
+  });
   if (!response) return;
-  if (!response.ok) {
-    showFailure(log, response.error);
-    return;
-  }
   const document = await vscode.workspace.openTextDocument({ language: 'windflow-stack', content: response.text });
   await vscode.window.showTextDocument(document);
   if (response.repaired)
@@ -127,22 +119,14 @@ async function explainDeploy(
   args: ExplainDeployArgs,
 ): Promise<void> {
   if (!requireEndpoint(endpoint, log) || !args?.error) return;
-  const response = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: 'Asking AI why the deploy failed…', cancellable: true },
-    (_progress, token) =>
-      client
-        .sendRequest(
-          AiExplainRequest,
-          { error: args.error, status: args.status ?? 'failed', logLines: args.logLines ?? [], uri: args.stackUri },
-          token,
-        )
-        .catch((error: unknown) => logRequestError(log, error)),
+  const response = await askWithProgress(log, 'Asking AI why the deploy failed…', (token) =>
+    client.sendRequest(
+      AiExplainRequest,
+      { error: args.error, status: args.status ?? 'failed', logLines: args.logLines ?? [], uri: args.stackUri },
+      token,
+    ),
   );
   if (!response) return;
-  if (!response.ok) {
-    showFailure(log, response.error);
-    return;
-  }
   const title = `# Why ${args.deploymentName ? `'${args.deploymentName}'` : 'the deploy'} failed\n\n`;
   const document = await vscode.workspace.openTextDocument({
     language: 'markdown',

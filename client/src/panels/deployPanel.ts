@@ -8,7 +8,7 @@ import type { Logger } from '../logger';
 import type { TargetManager } from '../targetManager';
 import { submissionProblems, valueFields } from '../variableForm';
 import type { DeployFormToHost, HostToDeployForm, TargetChoice } from '../webview/messages';
-import { panelOptions, webviewHtml } from './webviewHtml';
+import { openWebviewPanel } from './webviewHtml';
 
 export interface DeployPanelServices {
   extensionUri: vscode.Uri;
@@ -50,15 +50,10 @@ class DeployPanel {
     private variables: VariablesResponse,
     private readonly preferredTarget: string | undefined,
   ) {
-    this.panel = vscode.window.createWebviewPanel(
-      'windflow.deployForm',
-      `Deploy ${variables.stackName || path.basename(stackUri.path)}`,
-      vscode.ViewColumn.Beside,
-      panelOptions(services.extensionUri),
-    );
-    this.panel.iconPath = vscode.Uri.joinPath(services.extensionUri, 'media', 'windflow.png');
-    this.panel.webview.html = webviewHtml(this.panel.webview, services.extensionUri, {
-      title: this.panel.title,
+    this.panel = openWebviewPanel(services.extensionUri, {
+      viewType: 'windflow.deployForm',
+      title: `Deploy ${variables.stackName || path.basename(stackUri.path)}`,
+      column: vscode.ViewColumn.Beside,
       script: 'webview-deploy.js',
       body: '<form id="form" class="deploy-form" novalidate></form>',
     });

@@ -6,7 +6,7 @@ import type { TargetManager } from '../targetManager';
 import type { LogLine, Target } from '../targets/target';
 import type { HostToLogs, LogLineView, LogStreamOptions, LogsToHost } from '../webview/messages';
 import { LogResumePoint } from './logResume';
-import { panelOptions, webviewHtml } from './webviewHtml';
+import { openWebviewPanel } from './webviewHtml';
 
 /** Lines are sent to the page in batches at most this often, so a burst of output does not flood the message channel. */
 const FLUSH_INTERVAL_MS = 100;
@@ -55,15 +55,10 @@ class LogsPanel {
       since: '',
       service: ref.service ?? '',
     };
-    this.panel = vscode.window.createWebviewPanel(
-      'windflow.logs',
+    this.panel = openWebviewPanel(services.extensionUri, {
+      viewType: 'windflow.logs',
       title,
-      vscode.ViewColumn.Active,
-      panelOptions(services.extensionUri),
-    );
-    this.panel.iconPath = vscode.Uri.joinPath(services.extensionUri, 'media', 'windflow.png');
-    this.panel.webview.html = webviewHtml(this.panel.webview, services.extensionUri, {
-      title,
+      column: vscode.ViewColumn.Active,
       script: 'webview-logs.js',
       body: LOGS_BODY,
     });

@@ -5,7 +5,7 @@ import type { Logger } from '../logger';
 import type { TargetManager } from '../targetManager';
 import type { DeploymentStatus, Disposable as TargetDisposable } from '../targets/target';
 import type { HostToStatus, StatusToHost } from '../webview/messages';
-import { panelOptions, webviewHtml } from './webviewHtml';
+import { openWebviewPanel } from './webviewHtml';
 
 /** Bursts of target events (a Compose deploy emits dozens) are folded into one refresh. */
 const REFRESH_DEBOUNCE_MS = 400;
@@ -41,15 +41,10 @@ class StatusPanel {
     onClosed: () => void,
   ) {
     const title = `Status: ${ref.deploymentName}`;
-    this.panel = vscode.window.createWebviewPanel(
-      'windflow.status',
+    this.panel = openWebviewPanel(services.extensionUri, {
+      viewType: 'windflow.status',
       title,
-      vscode.ViewColumn.Active,
-      panelOptions(services.extensionUri),
-    );
-    this.panel.iconPath = vscode.Uri.joinPath(services.extensionUri, 'media', 'windflow.png');
-    this.panel.webview.html = webviewHtml(this.panel.webview, services.extensionUri, {
-      title,
+      column: vscode.ViewColumn.Active,
       script: 'webview-status.js',
       body: STATUS_BODY,
     });

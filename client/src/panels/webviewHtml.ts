@@ -40,8 +40,19 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
 
+/** Opens a WindFlow panel showing one page: its script bundle (dist/) and body, with the extension's icon. */
+export function openWebviewPanel(
+  extensionUri: vscode.Uri,
+  page: { viewType: string; title: string; column: vscode.ViewColumn; script: string; body: string },
+): vscode.WebviewPanel {
+  const panel = vscode.window.createWebviewPanel(page.viewType, page.title, page.column, panelOptions(extensionUri));
+  panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'windflow.png');
+  panel.webview.html = webviewHtml(panel.webview, extensionUri, page);
+  return panel;
+}
+
 /** The webview options every panel uses: scripts on, and only media/ and dist/ readable. */
-export function panelOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+function panelOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
   return {
     enableScripts: true,
     // Panels hold state the user built (typed values, followed logs): keep it when the tab is in the background.
