@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import Ajv2020 from 'ajv/dist/2020';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { GENERATED_VALIDATOR, structureValidatorSource } from '../../schemas/structureValidator';
 import { parseStack } from '../../server/src/stack';
 import { describeKey, keysAt, validateStructure } from '../../server/src/stack/schema';
 import { diagnose, readSample, spanOf, stack, withCode } from './util';
@@ -211,6 +213,21 @@ describe('structure checks (WF001–WF011)', () => {
 });
 
 describe('stack schema', () => {
+  it('is a valid JSON Schema 2020-12 document (the server skips this check for speed)', () => {
+    const schema = JSON.parse(readFileSync(path.resolve(__dirname, '../../schemas/stack.schema.json'), 'utf8'));
+    const ajv = new Ajv2020({ strict: false });
+    assert.equal(ajv.validateSchema(schema), true, ajv.errorsText(ajv.errors));
+    assert.equal(typeof ajv.compile(schema), 'function');
+  });
+
+  it('is validated by generated code that matches the schema (npm run build regenerates it)', () => {
+    assert.equal(
+      readFileSync(GENERATED_VALIDATOR, 'utf8'),
+      structureValidatorSource(),
+      'server/src/stack/generated/structureValidator.js is stale: run npm run build',
+    );
+  });
+
   it('validates a parsed sample without errors', () => {
     assert.deepEqual(validateStructure(parseStack(readSample('upstream-baserow.yaml')).data), []);
   });

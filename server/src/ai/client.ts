@@ -3,7 +3,8 @@
  * 429 backoff, streaming, structured output with a remembered plain-text fallback, and turning failures into one
  * clear sentence.
  */
-import OpenAI, { APIConnectionError, APIError, APIUserAbortError } from 'openai';
+import type OpenAI from 'openai';
+import type { APIError } from 'openai';
 import type { AiFailure } from '../protocol';
 import { AiEndpointConfig, DEFAULT_TIMEOUT_SECONDS } from './config';
 
@@ -54,13 +55,29 @@ const NO_KEY = 'no-key';
 /** Endpoints (base URL + model) that refused `response_format: json_schema`, so later calls go straight to plain text. */
 const withoutStructuredOutput = new Set<string>();
 
+type OpenAiModule = typeof import('openai');
+let openAiModule: Promise<OpenAiModule> | undefined;
+/** Set once the module has loaded, for the synchronous `instanceof` checks of describeFailure. */
+let loadedOpenAi: OpenAiModule | undefined;
+
+/** `openai` is a third of the server's code: it is loaded on the first AI request instead of at every start. */
+function loadOpenAi(): Promise<OpenAiModule> {
+  openAiModule ??= import('openai').then((module) => (loadedOpenAi = module));
+  return openAiModule;
+}
+
 export class AiClient {
-  private readonly openai: OpenAI;
+  private openai: OpenAI | undefined;
   private readonly timeoutMs: number;
 
   constructor(readonly config: AiEndpointConfig) {
     this.timeoutMs = (config.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
-    this.openai = new OpenAI({
+  }
+
+  private async client(): Promise<OpenAI> {
+    const { default: OpenAI } = await loadOpenAi();
+    const config = this.config;
+    this.openai ??= new OpenAI({
       baseURL: config.baseUrl,
       apiKey: config.apiKey || NO_KEY,
       // Explicit nulls keep the client from reading OPENAI_* variables of whatever process hosts us.
@@ -72,6 +89,7 @@ export class AiClient {
       maxRetries: 0,
       timeout: this.timeoutMs,
     });
+    return this.openai;
   }
 
   private get endpointKey(): string {
@@ -82,7 +100,8 @@ export class AiClient {
   async listModels(signal?: AbortSignal): Promise<string[]> {
     return this.withLimits(signal, async (requestSignal) => {
       const ids: string[] = [];
-      for await (const model of this.openai.models.list({ signal: requestSignal })) ids.push(model.id);
+      const openai = await this.client();
+      for await (const model of openai.models.list({ signal: requestSignal })) ids.push(model.id);
       return ids;
     });
   }
@@ -121,8 +140,9 @@ export class AiClient {
     const base = { model: this.config.model, messages, ...(responseFormat ? { response_format: responseFormat } : {}) };
     let text = '';
     let finishReason: string | null | undefined;
+    const openai = await this.client();
     if (options.stream) {
-      const stream = await this.openai.chat.completions.create({ ...base, stream: true }, { signal });
+      const stream = await openai.chat.completions.create({ ...base, stream: true }, { signal });
       for await (const chunk of stream) {
         const choice = chunk.choices[0];
         if (!choice) continue;
@@ -133,7 +153,7 @@ export class AiClient {
         finishReason = choice.finish_reason ?? finishReason;
       }
     } else {
-      const completion = await this.openai.chat.completions.create({ ...base, stream: false }, { signal });
+      const completion = await openai.chat.completions.create({ ...base, stream: false }, { signal });
       text = completion.choices[0]?.message?.content ?? '';
       finishReason = completion.choices[0]?.finish_reason;
     }
@@ -160,10 +180,10 @@ export class AiClient {
     try {
       for (let attempt = 0; ; attempt++) {
         try {
-          if (controller.signal.aborted) throw new APIUserAbortError();
+          if (controller.signal.aborted) throw new AiError('cancelled', 'the AI request was cancelled');
           return await call(controller.signal);
         } catch (error) {
-          const wait = error instanceof APIError && error.status === 429 ? retryWaitMs(error, attempt) : undefined;
+          const wait = isApiError(error) && error.status === 429 ? retryWaitMs(error, attempt) : undefined;
           if (wait === undefined || attempt >= MAX_RATE_LIMIT_RETRIES || wait > MAX_RETRY_WAIT_MS) throw error;
           await abortableSleep(wait, controller.signal);
         }
@@ -182,6 +202,10 @@ export class AiClient {
       callerSignal?.removeEventListener('abort', cancel);
     }
   }
+}
+
+function isApiError(error: unknown): error is APIError {
+  return loadedOpenAi !== undefined && error instanceof loadedOpenAi.APIError;
 }
 
 /** How long a 429 asks us to wait (retry-after-ms, retry-after in seconds or as a date), else exponential backoff. */
@@ -207,7 +231,7 @@ function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
     }, ms);
     const onAbort = () => {
       clearTimeout(timer);
-      reject(new APIUserAbortError());
+      reject(new AiError('cancelled', 'the AI request was cancelled'));
     };
     signal.addEventListener('abort', onAbort, { once: true });
   });
@@ -217,15 +241,16 @@ function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
 export function describeFailure(error: unknown, config: AiEndpointConfig): AiError {
   if (error instanceof AiError) return error;
   const where = `the AI endpoint at ${config.baseUrl}`;
-  if (error instanceof APIUserAbortError) return new AiError('cancelled', 'the AI request was cancelled');
-  if (error instanceof APIConnectionError) {
+  const api = loadedOpenAi;
+  if (api && error instanceof api.APIUserAbortError) return new AiError('cancelled', 'the AI request was cancelled');
+  if (api && error instanceof api.APIConnectionError) {
     const cause = errorCode(error) ?? error.message;
     return new AiError(
       'unreachable',
       `cannot reach ${where} (${cause}); check the base URL and that the server is running`,
     );
   }
-  if (error instanceof APIError) {
+  if (isApiError(error)) {
     const detail =
       error.error && typeof error.error === 'object' && 'message' in error.error ? String(error.error.message) : '';
     const said = detail ? `: ${detail}` : '';

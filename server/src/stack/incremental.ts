@@ -1,4 +1,5 @@
 import { Document, isAlias, isMap, isPair, isScalar, isSeq, Node, Pair, parseDocument, Scalar, YAMLMap } from 'yaml';
+import { parseBlockYaml } from './blockYaml';
 import { buildModel, LIMITS, oversizedModel, readYaml, StackModel, YAML_OPTIONS } from './model';
 
 /**
@@ -201,13 +202,16 @@ function mapOf(pairs: Pair[]): YAMLMap {
 
 /** Parses one entry's text on its own and moves its nodes to the entry's offset; undefined when unsure. */
 function parseChunk(chunkText: string, start: number): Pair | undefined {
-  const document = parseDocument(chunkText, YAML_OPTIONS);
-  if (document.errors.length > 0 || document.warnings.length > 0) return undefined;
-  const contents = document.contents;
+  const contents = parseBlockYaml(chunkText) ?? parseWithYaml(chunkText);
   if (!isMap(contents) || contents.items.length !== 1 || !isScalar(contents.items[0].key)) return undefined;
   const pair = contents.items[0];
   shiftPair(pair, start);
   return pair;
+}
+
+function parseWithYaml(chunkText: string): unknown {
+  const document = parseDocument(chunkText, YAML_OPTIONS);
+  return document.errors.length > 0 || document.warnings.length > 0 ? undefined : document.contents;
 }
 
 function shiftPair(pair: Pair, delta: number): void {

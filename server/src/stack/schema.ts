@@ -1,9 +1,11 @@
 /**
- * The JSON Schema of a stack file (schemas/stack.schema.json): validation through ajv, and the key documentation that
- * completion and hover show. The JSON is imported so esbuild bundles it into the server and the CLI.
+ * The JSON Schema of a stack file (schemas/stack.schema.json): validation by the code ajv generated from it at build
+ * time (schemas/structureValidator.ts), and the key documentation that completion and hover show. The JSON is
+ * imported so esbuild bundles it into the server and the CLI.
  */
-import Ajv2020, { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
+import type { ErrorObject } from 'ajv';
 import stackSchema from '../../../schemas/stack.schema.json';
+import validate from './generated/structureValidator';
 import type { Path } from './model';
 
 export type SchemaError = ErrorObject;
@@ -45,28 +47,8 @@ const TEMPLATE_DEFINITION: Record<string, string> = {
   kubernetes: 'kubernetesObject',
 };
 
-let compiled: ValidateFunction | undefined;
-
-/**
- * The schema ajv checks: everything but the template shapes (the `allOf` by target type), which the target-shape
- * check families own; they stay in the schema for completion, hover and Red Hat YAML users.
- */
-function structureSchema(): object {
-  const { allOf: _templateShapes, $defs, ...rest } = stackSchema as typeof stackSchema & { allOf?: unknown };
-  const { metadata, variable } = $defs as Record<string, unknown>;
-  return { ...rest, $defs: { metadata, variable } };
-}
-
-/** Compiled on first use, once per process: compiling is the expensive part of ajv. */
-function validator(): ValidateFunction {
-  // strict: false because the schema carries editor-only keywords and union types with per-type keywords.
-  compiled ??= new Ajv2020({ allErrors: true, strict: false }).compile(structureSchema());
-  return compiled;
-}
-
 /** ajv errors of the parsed stack data (empty when valid). */
 export function validateStructure(data: unknown): SchemaError[] {
-  const validate = validator();
   return validate(data) ? [] : [...(validate.errors ?? [])];
 }
 

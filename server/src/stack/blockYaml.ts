@@ -1,0 +1,302 @@
+import { Document, isScalar, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import { YAML_OPTIONS } from './model';
+
+/**
+ * A line-at-a-time reader for the plain block YAML that large stack files are made of: block mappings and
+ * sequences of one-line plain or quoted scalars. It builds the very nodes (classes, values, tags, ranges) that the
+ * `yaml` package composes for the same text, and gives up — returning undefined — on anything else (comments,
+ * block or multi-line scalars, flow collections, escapes, tags, anchors, odd indentation), so the caller parses
+ * that text with `yaml` instead.
+ *
+ * It exists for speed: before V8 has optimised the `yaml` package, its character-by-character lexer takes most of
+ * a cold start; this reader does a few regular-expression matches per line instead.
+ */
+export function parseBlockYaml(text: string): YAMLMap | undefined {
+  if (UNSUPPORTED_TEXT.test(text)) return undefined;
+  try {
+    return new BlockReader(text).document();
+  } catch (error) {
+    if (error === UNSUPPORTED) return undefined;
+    throw error;
+  }
+}
+
+/** Characters that need the full parser: comments, escapes, tags, anchors, aliases, tabs, control characters, other line breaks. */
+// eslint-disable-next-line no-control-regex
+const UNSUPPORTED_TEXT = /#|\\|[!&*]|[\x00-\x09\x0b-\x1f\x7f\u0085\u2028\u2029\ufeff]/;
+/** A plain scalar that cannot start this way in block context (indicators), or holds `: ` / ends with `:`. */
+const PLAIN_START = /^(?:[[\]{},#&*!|>'"%@`]|[-?:](?: |$))/;
+/** yaml refuses implicit keys longer than 1024 characters. */
+const MAX_KEY_LENGTH = 1000;
+
+const UNSUPPORTED = Symbol('unsupported');
+function unsupported(): never {
+  throw UNSUPPORTED;
+}
+
+type Tag = {
+  default?: boolean | 'key';
+  test?: RegExp;
+  format?: string;
+  resolve: (value: string, onError: (message: string) => void, options: object) => unknown;
+};
+
+/** The YAML 1.1 schema's implicit tags and options, as `yaml` uses them for stack files. */
+const { tags: TAGS, options: RESOLVE_OPTIONS } = (() => {
+  const document = new Document(undefined, YAML_OPTIONS);
+  const schema = document.schema as unknown as { tags: Tag[]; compat?: unknown };
+  // With compat tags yaml would also warn about ambiguous scalars; stack files are read without them.
+  if (schema.compat) throw new Error('blockYaml: the YAML 1.1 schema unexpectedly has compat tags');
+  return { tags: schema.tags, options: document.options };
+})();
+
+interface Line {
+  start: number;
+  /** Index of the line break, or the text length on the last line. */
+  end: number;
+  indent: number;
+  blank: boolean;
+}
+
+class BlockReader {
+  private readonly lines: Line[] = [];
+  private index = 0;
+  /** Blank lines were skipped before the current line: yaml marks the next node with `spaceBefore`. */
+  private afterBlank = false;
+
+  constructor(private readonly text: string) {
+    for (let start = 0; start <= text.length;) {
+      let end = text.indexOf('\n', start);
+      if (end < 0) end = text.length;
+      let indent = start;
+      while (text.charCodeAt(indent) === 32) indent++;
+      this.lines.push({ start, end, indent: indent - start, blank: indent === end });
+      start = end + 1;
+    }
+  }
+
+  document(): YAMLMap {
+    this.skipBlank();
+    // A document opened by blank lines gives its first node `spaceBefore`; leave that rare case to yaml.
+    if (this.afterBlank || this.index >= this.lines.length) unsupported();
+    const line = this.lines[this.index];
+    if (this.isSequenceEntry(line, line.indent)) unsupported();
+    const map = this.mapping(line.indent, line.start + line.indent);
+    this.skipBlank();
+    if (this.index < this.lines.length) unsupported();
+    return map;
+  }
+
+  private skipBlank(): void {
+    while (this.index < this.lines.length && this.lines[this.index].blank) {
+      // The text's final empty "line" after a trailing newline is not a blank line.
+      if (this.lines[this.index].start < this.text.length) this.afterBlank = true;
+      this.index++;
+    }
+  }
+
+  private takeSpaceBefore(node: Scalar | YAMLMap | YAMLSeq): void {
+    if (this.afterBlank) node.spaceBefore = true;
+    this.afterBlank = false;
+  }
+
+  private isSequenceEntry(line: Line, indent: number): boolean {
+    const at = line.start + indent;
+    return this.text[at] === '-' && (at + 1 === line.end || this.text[at + 1] === ' ');
+  }
+
+  /** A block mapping whose keys sit at column `indent`; its first key starts at `firstKey` on the current line. */
+  private mapping(indent: number, firstKey: number): YAMLMap {
+    const map = new YAMLMap();
+    let keyAt = firstKey;
+    for (;;) {
+      const key = this.key(keyAt);
+      this.takeSpaceBefore(key.node);
+      const value = this.valueAfterKey(key.colon, indent);
+      map.items.push(new Pair(key.node, value));
+      this.skipBlank();
+      if (this.index >= this.lines.length) break;
+      const line = this.lines[this.index];
+      if (line.indent < indent) break;
+      if (line.indent > indent || this.isSequenceEntry(line, indent)) unsupported();
+      keyAt = line.start + indent;
+    }
+    const first = map.items[0].key as Scalar;
+    const end = endOf(map.items[map.items.length - 1]);
+    map.range = [first.range![0], end, end];
+    return map;
+  }
+
+  /** A key on the current line starting at `at`, up to its `:`. */
+  private key(at: number): { node: Scalar; colon: number } {
+    const line = this.lines[this.index];
+    const quote = this.text[at];
+    let node: Scalar;
+    let colon: number;
+    if (quote === '"' || quote === "'") {
+      const quoted = this.quoted(at, line.end);
+      node = quoted.node;
+      colon = quoted.end;
+      node.range = [at, colon, colon];
+    } else {
+      colon = this.text.indexOf(':', at);
+      while (colon >= 0 && colon < line.end && colon + 1 < line.end && this.text[colon + 1] !== ' ')
+        colon = this.text.indexOf(':', colon + 1);
+      if (colon < 0 || colon >= line.end || colon === at) unsupported();
+      const source = this.text.slice(at, colon);
+      if (PLAIN_START.test(source) || source.endsWith(' ')) unsupported();
+      node = plainScalar(source, true);
+      node.range = [at, colon, colon];
+    }
+    if (this.text[colon] !== ':' || colon - at > MAX_KEY_LENGTH) unsupported();
+    return { node, colon };
+  }
+
+  /** The value of the key whose `:` is at `colon`, on the same line or in the indented block below. */
+  private valueAfterKey(colon: number, keyIndent: number): Scalar | YAMLMap | YAMLSeq {
+    const line = this.lines[this.index];
+    const after = colon + 1;
+    if (after === line.end) {
+      this.index++;
+      this.skipBlank();
+      const next = this.lines[this.index];
+      if (next && next.indent > keyIndent) return this.block(next.indent);
+      // A sequence may sit at its key's own indentation.
+      if (next && next.indent === keyIndent && this.isSequenceEntry(next, keyIndent)) return this.block(keyIndent);
+      if (this.afterBlank) unsupported();
+      return emptyScalar(after);
+    }
+    if (this.text[after] !== ' ') unsupported();
+    let at = after + 1;
+    while (this.text.charCodeAt(at) === 32) at++;
+    if (at === line.end) unsupported();
+    return this.inlineScalar(at);
+  }
+
+  /** The mapping or sequence whose lines start at column `indent`, beginning with the current line. */
+  private block(indent: number): YAMLMap | YAMLSeq {
+    const line = this.lines[this.index];
+    // Blank lines before a nested block mark the block, not its first entry.
+    const spaceBefore = this.afterBlank;
+    this.afterBlank = false;
+    const node = this.isSequenceEntry(line, indent) ? this.sequence(indent) : this.mapping(indent, line.start + indent);
+    if (spaceBefore) node.spaceBefore = true;
+    return node;
+  }
+
+  private sequence(indent: number): YAMLSeq {
+    const seq = new YAMLSeq();
+    const firstDash = this.lines[this.index].start + indent;
+    for (;;) {
+      const line = this.lines[this.index];
+      const dash = line.start + indent;
+      if (dash + 1 === line.end) unsupported();
+      let at = dash + 2;
+      while (this.text.charCodeAt(at) === 32) at++;
+      if (at === line.end || this.isSequenceEntry(line, at - line.start)) unsupported();
+      const spaceBefore = this.afterBlank;
+      this.afterBlank = false;
+      const item = this.looksLikeKey(at, line.end) ? this.mapping(at - line.start, at) : this.inlineScalar(at);
+      if (spaceBefore) item.spaceBefore = true;
+      seq.items.push(item);
+      this.skipBlank();
+      if (this.index >= this.lines.length) break;
+      const next = this.lines[this.index];
+      if (next.indent < indent) break;
+      if (next.indent > indent) unsupported();
+      if (!this.isSequenceEntry(next, indent)) break;
+    }
+    const last = seq.items[seq.items.length - 1] as Scalar | YAMLMap;
+    seq.range = [firstDash, last.range![2], last.range![2]];
+    return seq;
+  }
+
+  /** Whether the text at `at` is a `key:` rather than a scalar (a compact mapping inside a sequence entry). */
+  private looksLikeKey(at: number, lineEnd: number): boolean {
+    const quote = this.text[at];
+    if (quote === '"' || quote === "'") {
+      const close = this.text.indexOf(quote, at + 1);
+      return close >= 0 && close < lineEnd && this.text[close + 1] === ':';
+    }
+    for (
+      let colon = this.text.indexOf(':', at);
+      colon >= 0 && colon < lineEnd;
+      colon = this.text.indexOf(':', colon + 1)
+    )
+      if (colon + 1 === lineEnd || this.text[colon + 1] === ' ') return true;
+    return false;
+  }
+
+  /** A one-line scalar at `at` that runs to the end of the current line; moves to the next line. */
+  private inlineScalar(at: number): Scalar {
+    const line = this.lines[this.index];
+    let node: Scalar;
+    let valueEnd: number;
+    const first = this.text[at];
+    if (first === '"' || first === "'") {
+      const quoted = this.quoted(at, line.end);
+      node = quoted.node;
+      valueEnd = quoted.end;
+      for (let i = valueEnd; i < line.end; i++) if (this.text.charCodeAt(i) !== 32) unsupported();
+    } else {
+      valueEnd = line.end;
+      while (this.text.charCodeAt(valueEnd - 1) === 32) valueEnd--;
+      const source = this.text.slice(at, valueEnd);
+      // `: ` would make a mapping, a trailing `:` too; the first character must not be an indicator.
+      if (PLAIN_START.test(source) || source.includes(': ') || source.endsWith(':')) unsupported();
+      node = plainScalar(source, false);
+    }
+    const end = line.end < this.text.length ? line.end + 1 : line.end;
+    node.range = [at, valueEnd, end];
+    this.index++;
+    return node;
+  }
+
+  /** A single- or double-quoted scalar on one line (no escapes: the text holds no backslash). */
+  private quoted(at: number, lineEnd: number): { node: Scalar; end: number } {
+    const quote = this.text[at];
+    let close = this.text.indexOf(quote, at + 1);
+    if (quote === "'") while (close >= 0 && this.text[close + 1] === "'") close = this.text.indexOf("'", close + 2);
+    if (close < 0 || close >= lineEnd) unsupported();
+    const raw = this.text.slice(at + 1, close);
+    const value = quote === "'" ? raw.replaceAll("''", "'") : raw;
+    const node = new Scalar(value);
+    node.source = value;
+    node.type = quote === '"' ? Scalar.QUOTE_DOUBLE : Scalar.QUOTE_SINGLE;
+    return { node, end: close + 1 };
+  }
+}
+
+/** A plain scalar resolved by the schema's implicit tags, as yaml's composer does. */
+function plainScalar(source: string, atKey: boolean): Scalar {
+  const tag = TAGS.find(
+    (candidate) =>
+      (candidate.default === true || (atKey && candidate.default === 'key')) && candidate.test?.test(source),
+  );
+  let node: Scalar;
+  if (tag) {
+    let failed = false;
+    const resolved = tag.resolve(source, () => (failed = true), RESOLVE_OPTIONS);
+    if (failed) unsupported();
+    node = isScalar(resolved) ? resolved : new Scalar(resolved);
+    if (tag.format) node.format = tag.format;
+  } else {
+    node = new Scalar(source);
+  }
+  node.source = source;
+  node.type = Scalar.PLAIN;
+  return node;
+}
+
+/** The null of `key:` with nothing after it: yaml places it just after the colon. */
+function emptyScalar(at: number): Scalar {
+  const node = new Scalar(null);
+  node.range = [at, at, at];
+  node.source = '';
+  node.type = Scalar.PLAIN;
+  return node;
+}
+
+function endOf(pair: Pair): number {
+  return (pair.value as Scalar | YAMLMap | YAMLSeq).range![2];
+}

@@ -1,0 +1,204 @@
+import assert from 'node:assert/strict';
+import { isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
+import { generateComposeStack } from '../../bench/generate';
+import { parseBlockYaml } from '../../server/src/stack/blockYaml';
+import { YAML_OPTIONS } from '../../server/src/stack/model';
+import { readSample } from './util';
+
+/** Every property yaml gives a node, recursively, in a comparable shape. */
+function dump(node: unknown): unknown {
+  if (node === null || node === undefined) return node;
+  if (isPair(node)) return { key: dump(node.key), value: dump(node.value) };
+  const own = Object.fromEntries(
+    Object.entries(node as object)
+      .filter(([name]) => name !== 'items' && name !== 'value')
+      .map(([name, value]) => [name, value instanceof Date ? value.toISOString() : value]),
+  );
+  if (isMap(node) || isSeq(node)) return { kind: isMap(node) ? 'map' : 'seq', ...own, items: node.items.map(dump) };
+  if (isScalar(node)) {
+    const value = node.value instanceof Date ? `date ${node.value.toISOString()}` : node.value;
+    return { kind: 'scalar', ...own, value: typeof value === 'number' && isNaN(value) ? 'NaN' : value };
+  }
+  return { kind: 'other', ...own };
+}
+
+/** Asserts that whenever the block reader accepts a text, yaml reads it without complaint into the same nodes. */
+function agreesWithYaml(text: string): boolean {
+  const fast = parseBlockYaml(text);
+  if (!fast) return false;
+  const document = parseDocument(text, YAML_OPTIONS);
+  assert.deepEqual(
+    [...document.errors, ...document.warnings].map((problem) => problem.message),
+    [],
+    `accepted a text yaml complains about:\n${text}`,
+  );
+  assert.deepEqual(dump(fast), dump(document.contents), `different nodes for:\n${text}`);
+  return true;
+}
+
+function random(seed: number): (n: number) => number {
+  let state = seed;
+  return (n) => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return Math.floor((state / 2147483648) * n);
+  };
+}
+
+const KEYS = [
+  'image',
+  'n',
+  'y',
+  'on',
+  '1',
+  '0x10',
+  'a b',
+  '-x',
+  'x:y',
+  '"quoted key"',
+  "'single'",
+  'x ',
+  'k',
+  '~',
+  '"a":',
+];
+const SCALARS = [
+  'hello',
+  'unless-stopped',
+  '1',
+  '0x1F',
+  '0o17',
+  '017',
+  '1_000',
+  '1.50',
+  '12e03',
+  '.inf',
+  '-.NaN',
+  '+12',
+  '190:20:30',
+  'yes',
+  'No',
+  'off',
+  '~',
+  'null',
+  '2001-12-14',
+  '2001-12-14t21:59:43.10-05:00',
+  'a:b',
+  'http://x:80/y',
+  'a: b',
+  'x:',
+  '-1',
+  '- x',
+  '-',
+  '? x',
+  ':x',
+  '{{ v }}',
+  'a {{ v }}-{{ w }}',
+  'a, b [c] {d}',
+  '"dq"',
+  '"d: q # not a comment"',
+  '"a  "',
+  '""',
+  "'it''s'",
+  "''",
+  "'a' b",
+  '"a" ',
+  '"a"  ',
+  '"open',
+  '[a, b]',
+  'a # c',
+  '*alias',
+  '!!str 1',
+  '@at',
+  '`tick',
+  '%pct',
+  'a\\tb',
+  '"esc\\"q"',
+  'tail   ',
+  '|',
+  '>-',
+  'ünïcödé ✓',
+];
+
+/** A random block document built from pieces that yaml reads in different ways, some of them invalid. */
+function generate(next: (n: number) => number): string {
+  const lines: string[] = [];
+  const blank = () => {
+    if (next(6) === 0) lines.push(next(2) === 0 ? '' : '   ');
+  };
+  const scalar = () => SCALARS[next(SCALARS.length)];
+  const mapping = (indent: number, depth: number, firstPrefix?: string) => {
+    const count = 1 + next(3);
+    for (let i = 0; i < count; i++) {
+      if (i > 0) blank();
+      const pad = i === 0 && firstPrefix !== undefined ? firstPrefix : ' '.repeat(indent + (next(25) === 0 ? 1 : 0));
+      const key = KEYS[next(KEYS.length)];
+      const kind = depth > 2 ? next(2) : next(5);
+      if (kind === 0) lines.push(`${pad}${key}: ${scalar()}`);
+      else if (kind === 1) lines.push(`${pad}${key}:${next(8) === 0 ? ' ' : ''}`);
+      else if (kind === 2) {
+        lines.push(`${pad}${key}:`);
+        blank();
+        mapping(indent + 2 + 2 * next(2), depth + 1);
+      } else {
+        lines.push(`${pad}${key}:`);
+        blank();
+        sequence(next(3) === 0 ? indent : indent + 2, depth + 1);
+      }
+    }
+  };
+  const sequence = (indent: number, depth: number) => {
+    const count = 1 + next(3);
+    for (let i = 0; i < count; i++) {
+      if (i > 0) blank();
+      const dash = `${' '.repeat(indent)}-${' '.repeat(1 + (next(5) === 0 ? 2 : 0))}`;
+      const kind = next(depth > 2 ? 2 : 4);
+      if (kind === 3) lines.push(`${' '.repeat(indent)}-`);
+      else if (kind === 2) mapping(dash.length, depth + 1, dash);
+      else lines.push(`${dash}${scalar()}`);
+    }
+  };
+  mapping(next(3) * 2, 0);
+  return lines.join('\n') + (next(4) === 0 ? '' : '\n');
+}
+
+describe('block YAML reader', () => {
+  it('builds the same nodes as yaml for every random text it accepts, and refuses the rest', () => {
+    const next = random(Number(process.env.BLOCK_SEED ?? 20261126));
+    let accepted = 0;
+    const total = Number(process.env.BLOCK_TOTAL ?? 4000);
+    for (let i = 0; i < total; i++) if (agreesWithYaml(generate(next))) accepted++;
+    // The generator is tuned so that both outcomes are exercised.
+    if (process.env.BLOCK_TOTAL) console.log(accepted, total);
+    assert.ok(accepted > total * 0.15, `only ${accepted} of ${total} texts were read by the block reader`);
+    assert.ok(accepted < total * 0.9, `${accepted} of ${total} texts were read: the generator lost its invalid pieces`);
+  });
+
+  it('reads every chunk of a generated compose stack like yaml', () => {
+    const text = generateComposeStack(40);
+    const services = text.split(/^(?= {4}svc\d+:$)/m).slice(1);
+    services[services.length - 1] = services[services.length - 1].split(/^(?= {0,2}\S)/m)[0];
+    for (const service of services) assert.ok(agreesWithYaml(service), service);
+  });
+
+  it('reads the upstream samples like yaml wherever it accepts them', () => {
+    for (const name of ['upstream-baserow.yaml', 'upstream-postgresql.yaml']) {
+      const sections = readSample(name).split(/^(?=\S)/m);
+      for (const section of sections) agreesWithYaml(section);
+    }
+  });
+
+  it('leaves comments, block scalars, flow collections and anchors to yaml', () => {
+    for (const text of [
+      'a: 1 # comment\n',
+      'a: |\n  text\n',
+      'a: [1, 2]\n',
+      'a: &x 1\nb: *x\n',
+      'a: "line\n  two"\n',
+      'a: plain\n  continued\n',
+      '- a\n',
+      '\na: 1\n',
+      'a: "\\u00e9"\n',
+    ])
+      assert.equal(parseBlockYaml(text), undefined, text);
+  });
+});
