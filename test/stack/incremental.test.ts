@@ -77,6 +77,33 @@ describe('incremental parsing', () => {
     assert.deepEqual(observe(model), observe(parseStack(edited)));
   });
 
+  it('takes over the string leaves of unchanged chunks, and makes new ones where the path changed', () => {
+    const parser = new IncrementalStackParser();
+    const text = generateComposeStack(60, 12);
+    const before = parser.update(text);
+    const leafOf = (model: StackModel, path: string) => model.leaves.find((leaf) => leaf.path.join('.') === path);
+    const beforeImage = leafOf(before, 'template.services.svc50.image');
+    const beforeLabel = leafOf(before, 'variables.var_3.label');
+    assert.ok(beforeImage && beforeLabel);
+    // Positions inside the reused leaf are computed before the edit moves it.
+    assert.ok(beforeImage.source.offsets.length > 0);
+
+    const at = text.indexOf('SERVICE_INDEX: "30"');
+    const edited = `${text.slice(0, at)}EXTRA: "{{ var_2 }}"\n        ${text.slice(at)}`;
+    const after = parser.update(edited);
+    assert.equal(leafOf(after, 'template.services.svc50.image'), beforeImage);
+    // A variable's leaves belong to its declaration, which every update rebuilds.
+    assert.notEqual(leafOf(after, 'variables.var_3.label'), beforeLabel);
+    assert.deepEqual(observe(after), observe(parseStack(edited)));
+
+    const renamed = edited.replace('  services:\n', '  servicez:\n');
+    const afterRename = parser.update(renamed);
+    assert.equal(parser.lastUpdate.mode, 'chunks');
+    assert.equal(leafOf(afterRename, 'template.services.svc50.image'), undefined);
+    assert.ok(leafOf(afterRename, 'template.servicez.svc50.image'));
+    assert.deepEqual(observe(afterRename), observe(parseStack(renamed)));
+  });
+
   it('falls back to a full parse for anchors and small files', () => {
     const parser = new IncrementalStackParser();
     parser.update(readSample('upstream-postgresql.yaml'));

@@ -183,6 +183,14 @@ function unquote(key: string): string {
   return /^(["']).*\1$/.test(key) ? key.slice(1, -1) : key;
 }
 
+/** The number of spaces a line starts with: a cheap test that lets the indentation walks skip deeper lines. */
+function spacesAt(model: StackModel, line: number): number {
+  const start = model.lines.lineStart(line);
+  let end = start;
+  while (model.text.charCodeAt(end) === 32) end++;
+  return end - start;
+}
+
 function lineText(model: StackModel, line: number): string {
   const start = model.lines.lineStart(line);
   const next = line + 1 < model.lines.lineCount ? model.lines.lineStart(line + 1) : model.text.length;
@@ -198,6 +206,9 @@ function enclosingPath(model: StackModel, lineNumber: number, column: number, ow
   let need = column;
   let sameColumn = ownerMayShareColumn;
   for (let line = lineNumber - 1; line >= 0 && (need > 0 || sameColumn); line--) {
+    // readLine's indentation is at least the leading spaces, so such a line would be skipped below too.
+    const spaces = spacesAt(model, line);
+    if (spaces > need || (spaces === need && !sameColumn)) continue;
     const info = readLine(lineText(model, line));
     if (!info || info.indent > need || (info.indent === need && !sameColumn)) continue;
     if (info.dash) {
@@ -219,6 +230,8 @@ function enclosingPath(model: StackModel, lineNumber: number, column: number, ow
 function siblingKeys(model: StackModel, lineNumber: number, column: number): Set<string> {
   const keys = new Set<string>();
   const visit = (line: number): boolean => {
+    // A line indented deeper than the mapping holds none of its keys and does not end it.
+    if (spacesAt(model, line) > column) return true;
     const info = readLine(lineText(model, line));
     if (!info) return true;
     if (info.keyColumn === column && info.key !== undefined) keys.add(info.key);
@@ -227,6 +240,7 @@ function siblingKeys(model: StackModel, lineNumber: number, column: number): Set
   };
   for (let line = lineNumber - 1; line >= 0 && visit(line); line--);
   for (let line = lineNumber + 1; line < model.lines.lineCount; line++) {
+    if (spacesAt(model, line) > column) continue;
     const info = readLine(lineText(model, line));
     if (info && (info.indent < column || (info.dash && info.indent < column))) break;
     if (info?.dash && info.indent === column - 2) break;

@@ -18,12 +18,40 @@ export function contains(span: Span, offset: number): boolean {
   return offset >= span.start && offset <= span.end;
 }
 
+const leavesInDocumentOrder = new WeakMap<StackModel, StringLeaf[]>();
+
+/**
+ * The model's leaves sorted by position, made on first use. The walk already yields each section in order, so the
+ * sort only merges a few runs; being stable, it keeps the leaves of one aliased node in walk order.
+ */
+function sortedLeaves(model: StackModel): StringLeaf[] {
+  let sorted = leavesInDocumentOrder.get(model);
+  if (!sorted) {
+    sorted = [...model.leaves].sort((a, b) => a.node.range![0] - b.node.range![0]);
+    leavesInDocumentOrder.set(model, sorted);
+  }
+  return sorted;
+}
+
 /** The rendered string leaf whose scalar (quotes included) holds the offset. */
 export function leafAt(model: StackModel, offset: number): StringLeaf | undefined {
-  return model.leaves.find((leaf) => {
-    const range = leaf.node.range;
-    return range !== undefined && range !== null && offset >= range[0] && offset <= range[1];
-  });
+  const leaves = sortedLeaves(model);
+  // The last leaf starting at or before the offset; scalars do not overlap, so only it can hold the offset.
+  let low = 0;
+  let high = leaves.length - 1;
+  let found = -1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    if (leaves[mid].node.range![0] <= offset) {
+      found = mid;
+      low = mid + 1;
+    } else high = mid - 1;
+  }
+  if (found < 0) return undefined;
+  const start = leaves[found].node.range![0];
+  while (found > 0 && leaves[found - 1].node.range![0] === start) found--;
+  const leaf = leaves[found];
+  return offset <= leaf.node.range![1] ? leaf : undefined;
 }
 
 /** The index in the leaf's value of the character at (or just before) a document offset. */

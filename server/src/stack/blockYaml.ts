@@ -3,9 +3,9 @@ import { YAML_OPTIONS } from './model';
 
 /**
  * A line-at-a-time reader for the plain block YAML that large stack files are made of: block mappings and
- * sequences of one-line plain or quoted scalars. It builds the very nodes (classes, values, tags, ranges) that the
+ * sequences of one-line plain or quoted scalars, `[]`, `{}` and one-line flow sequences of such scalars. It builds the very nodes (classes, values, tags, ranges) that the
  * `yaml` package composes for the same text, and gives up — returning undefined — on anything else (comments,
- * block or multi-line scalars, flow collections, escapes, tags, anchors, odd indentation), so the caller parses
+ * block or multi-line scalars, other flow collections, escapes, tags, anchors, odd indentation), so the caller parses
  * that text with `yaml` instead.
  *
  * It exists for speed: before V8 has optimised the `yaml` package, its character-by-character lexer takes most of
@@ -26,6 +26,7 @@ export function parseBlockYaml(text: string): YAMLMap | undefined {
 const UNSUPPORTED_TEXT = /#|\\|[!&*]|[\x00-\x09\x0b-\x1f\x7f\u0085\u2028\u2029\ufeff]/;
 /** A plain scalar that cannot start this way in block context (indicators), or holds `: ` / ends with `:`. */
 const PLAIN_START = /^(?:[[\]{},#&*!|>'"%@`]|[-?:](?: |$))/;
+const FLOW_INDICATORS = ',[]{}';
 /** yaml refuses implicit keys longer than 1024 characters. */
 const MAX_KEY_LENGTH = 1000;
 
@@ -170,7 +171,7 @@ class BlockReader {
     let at = after + 1;
     while (this.text.charCodeAt(at) === 32) at++;
     if (at === line.end) unsupported();
-    return this.inlineScalar(at);
+    return this.inlineValue(at);
   }
 
   /** The mapping or sequence whose lines start at column `indent`, beginning with the current line. */
@@ -196,7 +197,7 @@ class BlockReader {
       if (at === line.end || this.isSequenceEntry(line, at - line.start)) unsupported();
       const spaceBefore = this.afterBlank;
       this.afterBlank = false;
-      const item = this.looksLikeKey(at, line.end) ? this.mapping(at - line.start, at) : this.inlineScalar(at);
+      const item = this.looksLikeKey(at, line.end) ? this.mapping(at - line.start, at) : this.inlineValue(at);
       if (spaceBefore) item.spaceBefore = true;
       seq.items.push(item);
       this.skipBlank();
@@ -225,6 +226,68 @@ class BlockReader {
     )
       if (colon + 1 === lineEnd || this.text[colon + 1] === ' ') return true;
     return false;
+  }
+
+  /** A value that runs from `at` to the end of the current line; moves to the next line. */
+  private inlineValue(at: number): Scalar | YAMLSeq | YAMLMap {
+    const first = this.text[at];
+    return first === '[' || first === '{' ? this.flowCollection(at) : this.inlineScalar(at);
+  }
+
+  /** `[]`, `{}` or a one-line flow sequence of scalars (`["80:80", "443:443"]`). */
+  private flowCollection(at: number): YAMLSeq | YAMLMap {
+    const line = this.lines[this.index];
+    const isSequence = this.text[at] === '[';
+    const collection = isSequence ? new YAMLSeq() : new YAMLMap();
+    collection.flow = true;
+    let position = this.skipSpaces(at + 1);
+    if (this.text[position] !== (isSequence ? ']' : '}')) {
+      if (!isSequence) unsupported();
+      for (;;) {
+        const item = this.flowItem(position, line.end);
+        collection.items.push(item.node as never);
+        position = item.next;
+        if (this.text[position] === ']') break;
+        if (this.text[position] !== ',') unsupported();
+        position = this.skipSpaces(position + 1);
+        // A trailing comma and an empty entry are left to yaml.
+        if (this.text[position] === ']' || this.text[position] === ',') unsupported();
+      }
+    }
+    for (let i = position + 1; i < line.end; i++) if (this.text.charCodeAt(i) !== 32) unsupported();
+    collection.range = [at, position + 1, line.end < this.text.length ? line.end + 1 : line.end];
+    this.index++;
+    return collection;
+  }
+
+  /** One scalar of a flow sequence; `next` is where the `,` or `]` after it (and its spaces) is. */
+  private flowItem(at: number, lineEnd: number): { node: Scalar; next: number } {
+    let node: Scalar;
+    let valueEnd: number;
+    const first = this.text[at];
+    if (first === '"' || first === "'") {
+      const quoted = this.quoted(at, lineEnd);
+      node = quoted.node;
+      valueEnd = quoted.end;
+    } else {
+      let stop = at;
+      while (stop < lineEnd && !FLOW_INDICATORS.includes(this.text[stop])) stop++;
+      valueEnd = stop;
+      while (valueEnd > at && this.text.charCodeAt(valueEnd - 1) === 32) valueEnd--;
+      const source = this.text.slice(at, valueEnd);
+      // In a flow sequence `a: b` is a one-pair mapping; any colon is left to yaml.
+      if (!source || PLAIN_START.test(source) || source.includes(':')) unsupported();
+      node = plainScalar(source, false);
+    }
+    const next = this.skipSpaces(valueEnd);
+    if (next >= lineEnd) unsupported();
+    node.range = [at, valueEnd, next];
+    return { node, next };
+  }
+
+  private skipSpaces(at: number): number {
+    while (this.text.charCodeAt(at) === 32) at++;
+    return at;
   }
 
   /** A one-line scalar at `at` that runs to the end of the current line; moves to the next line. */
@@ -268,11 +331,20 @@ class BlockReader {
 }
 
 /** A plain scalar resolved by the schema's implicit tags, as yaml's composer does. */
+/** The tags yaml tries on a plain value (or key), and one regular expression that any of them would match. */
+function implicitTags(atKey: boolean): { tags: Tag[]; any: RegExp } {
+  const tags = TAGS.filter((tag) => (tag.default === true || (atKey && tag.default === 'key')) && tag.test);
+  // Flags cannot be combined into one expression; then every scalar is tried tag by tag.
+  const combinable = tags.every((tag) => tag.test!.flags === '');
+  return { tags, any: combinable ? new RegExp(tags.map((tag) => `(?:${tag.test!.source})`).join('|')) : /(?:)/ };
+}
+const VALUE_TAGS = implicitTags(false);
+const KEY_TAGS = implicitTags(true);
+
 function plainScalar(source: string, atKey: boolean): Scalar {
-  const tag = TAGS.find(
-    (candidate) =>
-      (candidate.default === true || (atKey && candidate.default === 'key')) && candidate.test?.test(source),
-  );
+  // Most plain scalars are strings: one native regex test rules the typed ones out before trying each tag.
+  const implicit = atKey ? KEY_TAGS : VALUE_TAGS;
+  const tag = implicit.any.test(source) ? implicit.tags.find((candidate) => candidate.test!.test(source)) : undefined;
   let node: Scalar;
   if (tag) {
     let failed = false;

@@ -1,6 +1,6 @@
 import { Document, isAlias, isMap, isPair, isScalar, isSeq, Node, Pair, parseDocument, Scalar, YAMLMap } from 'yaml';
 import { parseBlockYaml } from './blockYaml';
-import { buildModel, LIMITS, oversizedModel, readYaml, StackModel, YAML_OPTIONS } from './model';
+import { buildModel, LeafCache, LIMITS, oversizedModel, readYaml, StackModel, YAML_OPTIONS } from './model';
 
 /**
  * Re-reads a stack file after an edit by parsing only the parts whose text changed.
@@ -16,6 +16,7 @@ import { buildModel, LIMITS, oversizedModel, readYaml, StackModel, YAML_OPTIONS 
  */
 export class IncrementalStackParser {
   private reusable = new Map<string, ParsedChunk[]>();
+  private readonly leafCache = new LeafCache();
   /** How the last update was made, for tests and benchmarks. */
   lastUpdate: { mode: 'full' | 'chunks'; parsedChunks: number; reusedChunks: number } = {
     mode: 'full',
@@ -29,7 +30,7 @@ export class IncrementalStackParser {
       return oversizedModel(text, uri);
     }
     const stitched = this.stitch(text);
-    if (stitched) return buildModel(text, stitched, uri);
+    if (stitched) return buildModel(text, stitched, uri, this.leafCache);
     this.reusable.clear();
     this.lastUpdate = { mode: 'full', parsedChunks: 0, reusedChunks: 0 };
     return buildModel(text, readYaml(text), uri);

@@ -145,7 +145,7 @@ export function oversizedModel(text: string, uri?: string): StackModel {
 }
 
 /** Builds the model from an already parsed document (a full parse, or one stitched from chunks by incremental.ts). */
-export function buildModel(text: string, document: Document.Parsed, uri?: string): StackModel {
+export function buildModel(text: string, document: Document.Parsed, uri?: string, leafCache?: LeafCache): StackModel {
   const lines = new LineIndex(text);
   const sink = new DiagnosticSink();
 
@@ -208,7 +208,7 @@ export function buildModel(text: string, document: Document.Parsed, uri?: string
 
   checkDuplicateKeysAndDepth(root, sink);
   collectVariables(model);
-  collectLeaves(model);
+  collectLeaves(model, leafCache);
   resolveReferences(model);
   return model;
 }
@@ -347,17 +347,25 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
 }
 
-function collectLeaves(model: StackModel): void {
+function collectLeaves(model: StackModel, cache: LeafCache | undefined): void {
   const root = model.root!;
   for (const pair of root.items) {
     if (!isScalar(pair.key)) continue;
     const key = pair.key.value;
     if (key === 'template' || key === 'target_parameters' || key === 'deployment_notes') {
-      walkStrings(model, pair.value, [key], key, undefined, 0);
+      walkStrings(model, cache, pair.value, [key], key, undefined, 0);
     } else if (key === 'metadata') {
       const deploymentName = getPair(pair.value, 'deployment_name');
       if (deploymentName)
-        walkStrings(model, deploymentName.value, ['metadata', 'deployment_name'], 'deployment_name', undefined, 0);
+        walkStrings(
+          model,
+          cache,
+          deploymentName.value,
+          ['metadata', 'deployment_name'],
+          'deployment_name',
+          undefined,
+          0,
+        );
     }
   }
   const visitDecls = (decls: VariableDecl[]) => {
@@ -365,7 +373,7 @@ function collectLeaves(model: StackModel): void {
       if (isMap(decl.valueNode)) {
         for (const property of decl.valueNode.items) {
           if (!isScalar(property.key) || property.key.value === 'variables') continue;
-          walkStrings(model, property.value, [...decl.path, String(property.key.value)], 'variables', decl, 0);
+          walkStrings(model, cache, property.value, [...decl.path, String(property.key.value)], 'variables', decl, 0);
         }
       }
       visitDecls(decl.children);
@@ -376,12 +384,70 @@ function collectLeaves(model: StackModel): void {
 
 const NO_JINJA: JinjaScan = { segments: [], errors: [] };
 
+class Leaf implements StringLeaf {
+  readonly value: string;
+  private sourceMap: ScalarSourceMap | undefined;
+
+  constructor(
+    /** The text of the latest model holding this leaf (a reused leaf moves to the new text). */
+    public text: string,
+    readonly path: Path,
+    readonly scope: RenderScope,
+    readonly node: Scalar & { value: string },
+    readonly scan: JinjaScan,
+    readonly owner: VariableDecl | undefined,
+  ) {
+    this.value = node.value;
+  }
+
+  /** Built on first use: most strings hold no Jinja and never need positions inside them. */
+  get source(): ScalarSourceMap {
+    return (this.sourceMap ??= mapScalarSource(this.text, this.node)!);
+  }
+}
+
+function newLeaf(
+  text: string,
+  cache: LeafCache | undefined,
+  node: Scalar & { value: string },
+  path: Path,
+  scope: RenderScope,
+  owner: VariableDecl | undefined,
+): Leaf {
+  const scan = hasJinja(node.value) ? scanJinja(node.value) : NO_JINJA;
+  const leaf = new Leaf(text, [...path], scope, node, scan, owner);
+  cache?.remember(leaf);
+  return leaf;
+}
+
+/**
+ * The leaves of the previous model, by scalar node, for incremental updates: a chunk that was reused keeps its node
+ * objects, so its leaves — with their source maps, the costly part — are taken over when nothing else changed.
+ */
+export class LeafCache {
+  private readonly byNode = new WeakMap<Scalar, Leaf>();
+
+  remember(leaf: Leaf): void {
+    this.byNode.set(leaf.node, leaf);
+  }
+
+  reuse(node: Scalar, text: string, path: Path, scope: RenderScope, owner: VariableDecl | undefined): Leaf | undefined {
+    const leaf = this.byNode.get(node);
+    if (!leaf || leaf.value !== node.value || leaf.scope !== scope || leaf.owner !== owner) return undefined;
+    if (leaf.path.length !== path.length || leaf.path.some((segment, index) => segment !== path[index]))
+      return undefined;
+    leaf.text = text;
+    return leaf;
+  }
+}
+
 /**
  * Collects the string leaves under `node`. `path` is a stack the walk pushes to and pops from; only a leaf keeps a
  * copy (most nodes are not leaves, and large files have hundreds of thousands of them).
  */
 function walkStrings(
   model: StackModel,
+  cache: LeafCache | undefined,
   node: unknown,
   path: Path,
   scope: RenderScope,
@@ -392,21 +458,10 @@ function walkStrings(
   if (isScalar(node)) {
     if (typeof node.value !== 'string') return;
     if (!node.range) return;
-    const scan = hasJinja(node.value) ? scanJinja(node.value) : NO_JINJA;
-    const text = model.text;
-    let source: ScalarSourceMap | undefined;
-    model.leaves.push({
-      path: [...path],
-      scope,
-      node,
-      value: node.value,
-      // Built on first use: most strings hold no Jinja and never need positions inside them.
-      get source() {
-        return (source ??= mapScalarSource(text, node)!);
-      },
-      scan,
-      owner,
-    });
+    model.leaves.push(
+      cache?.reuse(node, model.text, path, scope, owner) ??
+        newLeaf(model.text, cache, node as Scalar & { value: string }, path, scope, owner),
+    );
   } else if (isMap(node)) {
     for (const pair of node.items) {
       if (
@@ -418,13 +473,13 @@ function walkStrings(
         model.jinjaKeys.push({ node: pair.key, path: [...path, pair.key.value] });
       }
       path.push(isScalar(pair.key) ? String(pair.key.value) : '?');
-      walkStrings(model, pair.value, path, scope, owner, depth + 1);
+      walkStrings(model, cache, pair.value, path, scope, owner, depth + 1);
       path.pop();
     }
   } else if (isSeq(node)) {
     node.items.forEach((item, index) => {
       path.push(index);
-      walkStrings(model, item, path, scope, owner, depth + 1);
+      walkStrings(model, cache, item, path, scope, owner, depth + 1);
       path.pop();
     });
   }
@@ -432,10 +487,11 @@ function walkStrings(
 
 function resolveReferences(model: StackModel): void {
   for (const leaf of model.leaves) {
-    const bound = new Set<string>();
+    // Most strings bind no names: the set is made for the few that do.
+    let bound: Set<string> | undefined;
     for (const segment of leaf.scan.segments) {
       for (const reference of segment.references) {
-        if (bound.has(reference.name)) continue;
+        if (bound?.has(reference.name)) continue;
         const span = leafSpan(leaf, reference.span);
         const attributeSpans = reference.attributes.map((attribute) => leafSpan(leaf, attribute.span));
         const lastSpan = attributeSpans[attributeSpans.length - 1] ?? span;
@@ -455,7 +511,7 @@ function resolveReferences(model: StackModel): void {
         model.references.push(site);
       }
       // Names bound by set/for/macro are local to the rest of this string.
-      for (const name of segment.binds) bound.add(name);
+      for (const name of segment.binds) (bound ??= new Set()).add(name);
     }
   }
 }

@@ -511,7 +511,7 @@ const DOLLAR = /\$(\$|\{[^}]*\}?|[A-Za-z_][A-Za-z0-9_]*)?/g;
 
 function checkDollarSigns(model: StackModel, sink: DiagnosticSink): void {
   for (const leaf of model.leaves) {
-    if (leaf.scope !== 'template') continue;
+    if (leaf.scope !== 'template' || !leaf.value.includes('$')) continue;
     // `$` produced by an expression is covered by checkGeneratedPasswords; only literal text is looked at here.
     const literal = literalText(leaf.value, leaf.scan.segments);
     for (const match of literal.matchAll(DOLLAR)) {

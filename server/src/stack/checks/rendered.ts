@@ -56,11 +56,13 @@ function checkRenderedValues(model: StackModel, sink: DiagnosticSink): Set<Strin
   const renders = model.leaves.some((leaf) => leaf.scan.segments.length > 0 && leaf.scope !== 'deployment_notes');
   if (!renders) return invalid;
   const data = isPlainObject(model.data) ? model.data : {};
+  const template = data.template;
+  const volumes = isPlainObject(template) && isPlainObject(template.volumes) ? Object.keys(template.volumes) : [];
   const checked = new Map<StringLeaf, ValueCheck>();
   for (const leaf of model.leaves) {
     const rendersSomething = leaf.scan.segments.some((segment) => segment.kind !== 'comment');
     if (!rendersSomething || usesUnknownName(model, leaf)) continue;
-    const check = valueCheck(model, leaf, data.template);
+    const check = valueCheck(model, leaf, template, volumes);
     if (check) checked.set(leaf, check);
   }
   if (checked.size === 0) return invalid;
@@ -83,7 +85,8 @@ function checkRenderedValues(model: StackModel, sink: DiagnosticSink): Set<Strin
   return invalid;
 }
 
-function valueCheck(model: StackModel, leaf: StringLeaf, template: unknown): ValueCheck | undefined {
+/** `volumes` names the Compose template's top-level volumes. */
+function valueCheck(model: StackModel, leaf: StringLeaf, template: unknown, volumes: string[]): ValueCheck | undefined {
   if (leaf.scope === 'deployment_name') {
     const rule = deploymentNameRule(model.targetType);
     return rule && ((value) => (rule.valid(value) ? undefined : `not a valid ${rule.what}, so the deployment fails`));
@@ -93,7 +96,6 @@ function valueCheck(model: StackModel, leaf: StringLeaf, template: unknown): Val
   if (model.targetType === 'docker') return dockerValueCheck(path);
   if (model.targetType === 'docker_compose' || model.targetType === 'docker_swarm') {
     if (path[0] !== 'services' || path.length < 3) return undefined;
-    const volumes = isPlainObject(template) && isPlainObject(template.volumes) ? Object.keys(template.volumes) : [];
     return composeValueCheck(path.slice(2), volumes);
   }
   if (model.targetType === 'kubernetes') {

@@ -85,7 +85,8 @@ function report(
   isKey: boolean,
   sink: DiagnosticSink,
 ): void {
-  if (node.type !== Scalar.PLAIN) return;
+  // Only plain scalars that resolved to something else than a string can be traps; most values are strings.
+  if (node.type !== Scalar.PLAIN || typeof node.value === 'string' || node.value === null) return;
   const span = spanOf(node);
   const source = model.text.slice(span.start, span.end);
   const kind = trapKind(source, node.value);
@@ -125,7 +126,9 @@ function report(
 
 export function checkYaml11(model: StackModel, sink: DiagnosticSink): void {
   const owningVariable = variableFinder(model);
-  const visit = (node: unknown, path: Path, depth: number): void => {
+  // One path stack for the whole walk: report copies it in the rare case it finds a trap.
+  const path: Path = [];
+  const visit = (node: unknown, depth: number): void => {
     // Deep nesting is reported by the model (WF012); stop where it stops.
     if (depth > LIMITS.maxNesting) return;
     if (isScalar(node)) {
@@ -133,13 +136,18 @@ export function checkYaml11(model: StackModel, sink: DiagnosticSink): void {
     } else if (isMap(node)) {
       for (const pair of node.items) {
         const key = isScalar(pair.key) ? pair.key : undefined;
-        const keyPath = [...path, key ? String(key.value) : ''];
-        if (key) report(model, owningVariable, key, keyPath, true, sink);
-        visit(pair.value, keyPath, depth + 1);
+        path.push(key ? String(key.value) : '');
+        if (key) report(model, owningVariable, key, path, true, sink);
+        visit(pair.value, depth + 1);
+        path.pop();
       }
     } else if (isSeq(node)) {
-      node.items.forEach((item, index) => visit(item, [...path, index], depth + 1));
+      node.items.forEach((item, index) => {
+        path.push(index);
+        visit(item, depth + 1);
+        path.pop();
+      });
     }
   };
-  visit(model.root, [], 0);
+  visit(model.root, 0);
 }
