@@ -16,6 +16,8 @@ export interface ServerMeasurements {
   completionMs: number[];
   hoverMs: number[];
   definitionMs: number[];
+  /** Round trips of a request the server does not know: what the transport alone costs. */
+  noopMs: number[];
   residentMb: number;
 }
 
@@ -90,8 +92,15 @@ export async function measureServer(
       hoverMs.push(await time('textDocument/hover', position));
       definitionMs.push(await time('textDocument/definition', referencePosition));
     }
+    const noopMs: number[] = [];
+    for (let i = 0; i < rounds.requests; i++) {
+      const requestStart = process.hrtime.bigint();
+      // Answered with MethodNotFound by both servers, after the same reading and dispatching as any request.
+      await server.connection.sendRequest('bench/noop', {}).catch(() => undefined);
+      noopMs.push(since(requestStart));
+    }
     const residentMb = server.residentMegabytes();
-    return { coldStartMs, editToDiagnosticsMs, completionMs, hoverMs, definitionMs, residentMb };
+    return { coldStartMs, editToDiagnosticsMs, completionMs, hoverMs, definitionMs, noopMs, residentMb };
   } finally {
     await server.stop();
   }

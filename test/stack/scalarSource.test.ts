@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { isScalar, parseDocument, Scalar, visit } from 'yaml';
-import { mapScalarSource } from '../../server/src/stack/scalarSource';
+import { mapByPieces, mapScalarSource } from '../../server/src/stack/scalarSource';
 
 /** Every string scalar of a document with its source map. */
 function scalars(text: string): { node: Scalar; offsets: number[]; exact: boolean }[] {
@@ -26,6 +26,35 @@ function braceOffset(text: string): number {
 }
 
 describe('scalar source map', () => {
+  it('maps one-line scalars written as their value like the general reading does', () => {
+    let seed = 11;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const pieces = ['a', ' ', '  ', '{{ x }}', "'", '"', '\\', 'é', '😀', ':', '-', '#'];
+    let verbatim = 0;
+    for (let round = 0; round < 2000; round++) {
+      const value = Array.from({ length: random(6) }, () => pieces[random(pieces.length)]).join('');
+      const style = random(3);
+      const written =
+        style === 0
+          ? value
+          : style === 1
+            ? `'${value.replace(/'/g, "''")}'`
+            : `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+      const text = `k: ${written}${random(2) ? '  ' : ''}\n`;
+      const document = parseDocument(text, { version: '1.1' });
+      const node = (document.contents as { items: { value: unknown }[] } | null)?.items?.[0]?.value;
+      if (document.errors.length > 0 || !isScalar(node) || typeof node.value !== 'string') continue;
+      const fast = mapScalarSource(text, node);
+      assert.deepEqual(fast, mapByPieces(text, node), JSON.stringify(text));
+      if (fast !== mapScalarSource(text, node)) verbatim++;
+    }
+    // Fresh maps on every call are the shortcut's (the general reading is cached): both paths were exercised.
+    assert.ok(verbatim > 300 && verbatim < 1900, `${verbatim} verbatim scalars`);
+  });
+
   it('maps plain, single- and double-quoted scalars exactly', () => {
     for (const text of [
       'k: a {{ x }}\n',

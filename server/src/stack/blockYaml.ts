@@ -11,10 +11,10 @@ import { YAML_OPTIONS } from './model';
  * It exists for speed: before V8 has optimised the `yaml` package, its character-by-character lexer takes most of
  * a cold start; this reader does a few regular-expression matches per line instead.
  */
-export function parseBlockYaml(text: string): YAMLMap | undefined {
+export function parseBlockYaml(text: string, base = 0): YAMLMap | undefined {
   if (UNSUPPORTED_TEXT.test(text)) return undefined;
   try {
-    return new BlockReader(text).document();
+    return new BlockReader(text, base).document();
   } catch (error) {
     if (error === UNSUPPORTED) return undefined;
     throw error;
@@ -65,7 +65,11 @@ class BlockReader {
   /** Blank lines were skipped before the current line: yaml marks the next node with `spaceBefore`. */
   private afterBlank = false;
 
-  constructor(private readonly text: string) {
+  constructor(
+    private readonly text: string,
+    /** Where the text starts in its document: node ranges are document offsets. */
+    private readonly base: number,
+  ) {
     for (let start = 0; start <= text.length;) {
       let end = text.indexOf('\n', start);
       if (end < 0) end = text.length;
@@ -138,7 +142,7 @@ class BlockReader {
       const quoted = this.quoted(at, line.end);
       node = quoted.node;
       colon = quoted.end;
-      node.range = [at, colon, colon];
+      node.range = [this.base + at, this.base + colon, this.base + colon];
     } else {
       colon = this.text.indexOf(':', at);
       while (colon >= 0 && colon < line.end && colon + 1 < line.end && this.text[colon + 1] !== ' ')
@@ -147,7 +151,7 @@ class BlockReader {
       const source = this.text.slice(at, colon);
       if (PLAIN_START.test(source) || source.endsWith(' ')) unsupported();
       node = plainScalar(source, true);
-      node.range = [at, colon, colon];
+      node.range = [this.base + at, this.base + colon, this.base + colon];
     }
     if (this.text[colon] !== ':' || colon - at > MAX_KEY_LENGTH) unsupported();
     return { node, colon };
@@ -165,7 +169,7 @@ class BlockReader {
       // A sequence may sit at its key's own indentation.
       if (next && next.indent === keyIndent && this.isSequenceEntry(next, keyIndent)) return this.block(keyIndent);
       if (this.afterBlank) unsupported();
-      return emptyScalar(after);
+      return emptyScalar(this.base + after);
     }
     if (this.text[after] !== ' ') unsupported();
     let at = after + 1;
@@ -208,7 +212,7 @@ class BlockReader {
       if (!this.isSequenceEntry(next, indent)) break;
     }
     const last = seq.items[seq.items.length - 1] as Scalar | YAMLMap;
-    seq.range = [firstDash, last.range![2], last.range![2]];
+    seq.range = [this.base + firstDash, last.range![2], last.range![2]];
     return seq;
   }
 
@@ -255,7 +259,8 @@ class BlockReader {
       }
     }
     for (let i = position + 1; i < line.end; i++) if (this.text.charCodeAt(i) !== 32) unsupported();
-    collection.range = [at, position + 1, line.end < this.text.length ? line.end + 1 : line.end];
+    const end = line.end < this.text.length ? line.end + 1 : line.end;
+    collection.range = [this.base + at, this.base + position + 1, this.base + end];
     this.index++;
     return collection;
   }
@@ -281,7 +286,7 @@ class BlockReader {
     }
     const next = this.skipSpaces(valueEnd);
     if (next >= lineEnd) unsupported();
-    node.range = [at, valueEnd, next];
+    node.range = [this.base + at, this.base + valueEnd, this.base + next];
     return { node, next };
   }
 
@@ -310,7 +315,7 @@ class BlockReader {
       node = plainScalar(source, false);
     }
     const end = line.end < this.text.length ? line.end + 1 : line.end;
-    node.range = [at, valueEnd, end];
+    node.range = [this.base + at, this.base + valueEnd, this.base + end];
     this.index++;
     return node;
   }

@@ -203,7 +203,9 @@ function mapOf(pairs: Pair[]): YAMLMap {
 
 /** Parses one entry's text on its own and moves its nodes to the entry's offset; undefined when unsure. */
 function parseChunk(chunkText: string, start: number): Pair | undefined {
-  const contents = parseBlockYaml(chunkText) ?? parseWithYaml(chunkText);
+  const read = parseBlockYaml(chunkText, start);
+  if (read) return read.items.length === 1 && isScalar(read.items[0].key) ? read.items[0] : undefined;
+  const contents = parseWithYaml(chunkText);
   if (!isMap(contents) || contents.items.length !== 1 || !isScalar(contents.items[0].key)) return undefined;
   const pair = contents.items[0];
   shiftPair(pair, start);

@@ -23,6 +23,15 @@ const CACHE_LIMIT = 100_000;
 export function mapScalarSource(text: string, node: Scalar): ScalarSourceMap | undefined {
   if (typeof node.value !== 'string' || !node.range) return undefined;
   const [nodeStart, valueEnd] = node.range;
+  const verbatim = verbatimShift(text, nodeStart, valueEnd, node.type, node.value);
+  if (verbatim !== undefined) return verbatimMap(node.value, verbatim, valueEnd - nodeStart);
+  return mapByPieces(text, node);
+}
+
+/** The general reading, piece by piece of source; exported so tests can hold the shortcut above to it. */
+export function mapByPieces(text: string, node: Scalar): ScalarSourceMap | undefined {
+  if (typeof node.value !== 'string' || !node.range) return undefined;
+  const [nodeStart, valueEnd] = node.range;
   const raw = text.slice(nodeStart, valueEnd);
   const parentIndent =
     node.type === Scalar.BLOCK_LITERAL || node.type === Scalar.BLOCK_FOLDED ? lineIndentAt(text, nodeStart) : 0;
@@ -33,6 +42,35 @@ export function mapScalarSource(text: string, node: Scalar): ScalarSourceMap | u
   const map = buildMap(raw, node.type, node.value, parentIndent);
   cache.set(key, map);
   return map;
+}
+
+/**
+ * Most scalars are one line written exactly as their value, bare or between quotes, without escapes: then value
+ * character i sits at source offset i (or i + 1 after a quote) and no pieces need to be read. Returns that shift.
+ */
+function verbatimShift(
+  text: string,
+  start: number,
+  end: number,
+  type: Scalar['type'],
+  value: string,
+): number | undefined {
+  const quoted = type === Scalar.QUOTE_DOUBLE || type === Scalar.QUOTE_SINGLE;
+  if (!quoted && type !== Scalar.PLAIN) return undefined;
+  const shift = quoted ? 1 : 0;
+  if (end - start !== value.length + 2 * shift || !text.startsWith(value, start + shift)) return undefined;
+  // An escape or a line break inside would have changed the value's length or text; a doubled quote too.
+  return value.includes('\n') || (type === Scalar.QUOTE_DOUBLE && value.includes('\\')) ? undefined : shift;
+}
+
+function verbatimMap(value: string, shift: number, sourceLength: number): ScalarSourceMap {
+  const offsets = new Array<number>(value.length + 1);
+  for (let i = 0; i < value.length; i++) offsets[i] = i + shift;
+  // Like lastSourceEnd: the end follows the last character that is not a space or a line break.
+  let last = value.length - 1;
+  while (last >= 0 && (value[last] === ' ' || value[last] === '\n')) last--;
+  offsets[value.length] = value.length === 0 ? 0 : last >= 0 ? last + shift + 1 : sourceLength;
+  return { offsets, exact: true };
 }
 
 function buildMap(raw: string, type: Scalar['type'], value: string, parentIndent: number): ScalarSourceMap {
