@@ -35,8 +35,9 @@ const entries = [
   {
     entryPoints: ['server/src/main.ts'],
     outfile: 'dist/server.js',
-    // Run as the `windflow-language-server` bin: small semi-spaces keep resident memory close to live data.
-    banner: { js: '#!/usr/bin/env -S node --max-semi-space-size=2' },
+    // Run as the `windflow-language-server` bin, with the Node flags the VS Code client also gives the server
+    // (SERVER_NODE_FLAGS in client/src/languageClient.ts says why).
+    banner: { js: '#!/usr/bin/env -S node --max-semi-space-size=2 --v8-pool-size=1' },
   },
   {
     entryPoints: ['client/src/cli/main.ts'],

@@ -15,9 +15,10 @@ import type { Logger } from './logger';
 
 /**
  * Small young-generation semi-spaces keep the garbage of parsing large stacks from inflating the server's resident
- * memory (measured in docs/performance.md); the npm bin sets the same flag in its shebang.
+ * memory, and one V8 helper thread instead of four keeps the garbage collector from competing with the server on
+ * machines with few cores (both measured in docs/performance.md). The npm bin's shebang sets the same flags.
  */
-const SERVER_NODE_FLAGS = ['--max-semi-space-size=2'];
+const SERVER_NODE_FLAGS = ['--max-semi-space-size=2', '--v8-pool-size=1'];
 
 export const STACK_LANGUAGE = 'windflow-stack';
 
