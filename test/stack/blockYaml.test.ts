@@ -230,6 +230,7 @@ describe('block YAML reader', () => {
       '- a\n',
       '\na: 1\n',
       'a: "\\u00e9"\n',
+      Array.from({ length: 300 }, (_, depth) => `${' '.repeat(depth)}k${depth}:`).join('\n') + ' 1\n',
     ])
       assert.equal(parseBlockYaml(text), undefined, text);
   });

@@ -1,12 +1,12 @@
 import { Document, isScalar, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
-import { YAML_OPTIONS } from './model';
+import { LIMITS, YAML_OPTIONS } from './model';
 
 /**
  * A line-at-a-time reader for the plain block YAML that large stack files are made of: block mappings and
- * sequences of one-line plain or quoted scalars, `[]`, `{}` and one-line flow sequences of such scalars. It builds the very nodes (classes, values, tags, ranges) that the
- * `yaml` package composes for the same text, and gives up — returning undefined — on anything else (comments,
- * block or multi-line scalars, other flow collections, escapes, tags, anchors, odd indentation), so the caller parses
- * that text with `yaml` instead.
+ * sequences of one-line plain or quoted scalars, `[]`, `{}` and one-line flow sequences of such scalars. It builds
+ * the very nodes (classes, values, tags, ranges) that the `yaml` package composes for the same text, and gives up —
+ * returning undefined — on anything else (comments, block or multi-line scalars, other flow collections, escapes,
+ * tags, anchors, odd indentation), so the caller parses that text with `yaml` instead.
  *
  * It exists for speed: before V8 has optimised the `yaml` package, its character-by-character lexer takes most of
  * a cold start; this reader does a few regular-expression matches per line instead.
@@ -15,16 +15,16 @@ export function parseBlockYaml(text: string, base = 0): YAMLMap | undefined {
   if (UNSUPPORTED_TEXT.test(text)) return undefined;
   try {
     return new BlockReader(text, base).document();
-  } catch (error) {
-    if (error === UNSUPPORTED) return undefined;
-    throw error;
+  } catch {
+    // UNSUPPORTED, or anything unexpected: the text is left to yaml.
+    return undefined;
   }
 }
 
-/** Characters that need the full parser: comments, escapes, tags, anchors, aliases, tabs, control characters, other line breaks. */
+/** Comments, escapes, tags, anchors, aliases, tabs, control characters and other line breaks need the full parser. */
 // eslint-disable-next-line no-control-regex
 const UNSUPPORTED_TEXT = /#|\\|[!&*]|[\x00-\x09\x0b-\x1f\x7f\u0085\u2028\u2029\ufeff]/;
-/** A plain scalar that cannot start this way in block context (indicators), or holds `: ` / ends with `:`. */
+/** How a plain scalar cannot start: with an indicator, or `-`, `?`, `:` followed by a space. */
 const PLAIN_START = /^(?:[[\]{},#&*!|>'"%@`]|[-?:](?: |$))/;
 const FLOW_INDICATORS = ',[]{}';
 /** yaml refuses implicit keys longer than 1024 characters. */
@@ -62,6 +62,8 @@ interface Line {
 class BlockReader {
   private readonly lines: Line[] = [];
   private index = 0;
+  /** How many collections enclose the current line. */
+  private depth = 0;
   /** Blank lines were skipped before the current line: yaml marks the next node with `spaceBefore`. */
   private afterBlank = false;
 
@@ -92,6 +94,11 @@ class BlockReader {
     return map;
   }
 
+  /** Deeper nesting than the model accepts is left to yaml and reported from there (WF012). */
+  private enter(): void {
+    if (++this.depth > LIMITS.maxNesting) unsupported();
+  }
+
   private skipBlank(): void {
     while (this.index < this.lines.length && this.lines[this.index].blank) {
       // The text's final empty "line" after a trailing newline is not a blank line.
@@ -112,6 +119,7 @@ class BlockReader {
 
   /** A block mapping whose keys sit at column `indent`; its first key starts at `firstKey` on the current line. */
   private mapping(indent: number, firstKey: number): YAMLMap {
+    this.enter();
     const map = new YAMLMap();
     let keyAt = firstKey;
     for (;;) {
@@ -129,6 +137,7 @@ class BlockReader {
     const first = map.items[0].key as Scalar;
     const end = endOf(map.items[map.items.length - 1]);
     map.range = [first.range![0], end, end];
+    this.depth--;
     return map;
   }
 
@@ -190,6 +199,7 @@ class BlockReader {
   }
 
   private sequence(indent: number): YAMLSeq {
+    this.enter();
     const seq = new YAMLSeq();
     const firstDash = this.lines[this.index].start + indent;
     for (;;) {
@@ -213,6 +223,7 @@ class BlockReader {
     }
     const last = seq.items[seq.items.length - 1] as Scalar | YAMLMap;
     seq.range = [this.base + firstDash, last.range![2], last.range![2]];
+    this.depth--;
     return seq;
   }
 
