@@ -1,7 +1,11 @@
 // Generates large compose stacks for benchmarks: N services and ~50 variables, about 14 lines per service.
 import { mkdirSync, writeFileSync } from 'node:fs';
 
-export function generateComposeStack(serviceCount: number, variableCount = 50): string {
+/**
+ * `commented` puts a comment line before every service and after every `environment:`, the way hand-written stacks
+ * (the upstream samples) are commented.
+ */
+export function generateComposeStack(serviceCount: number, variableCount = 50, commented = false): string {
   const lines = [
     'metadata:',
     '  name: big-stack',
@@ -19,10 +23,11 @@ export function generateComposeStack(serviceCount: number, variableCount = 50): 
   for (let i = 0; i < serviceCount; i++) {
     const v = `var_${i % variableCount}`;
     lines.push(
+      ...(commented ? [`    # Service ${i}, on variable ${v}`] : []),
       `    svc${i}:`,
       `      image: "registry.local/app-${i}:{{ ${v} }}"`,
       '      restart: unless-stopped',
-      '      environment:',
+      commented ? '      environment: # read by the app at start' : '      environment:',
       `        SERVICE_INDEX: "${i}"`,
       `        SETTING: "{{ ${v} }}-{{ deployment_name }}"`,
       `        SHARED: "{{ tuning.level }}"`,

@@ -72,6 +72,9 @@ const KEYS = [
   'k',
   '~',
   '"a":',
+  'a#b',
+  '"#k"',
+  'k #c',
 ];
 const SCALARS = [
   'hello',
@@ -133,6 +136,15 @@ const SCALARS = [
   '[a] b',
   '[a',
   '[-1, -x, - y]',
+  '"#fff"',
+  "'# not a comment'",
+  'a#b',
+  '#fff',
+  'x #c',
+  'x  # c',
+  '[a, "#"]',
+  '[a #c]',
+  '"a" # c',
   'a # c',
   '*alias',
   '!!str 1',
@@ -152,6 +164,8 @@ function generate(next: (n: number) => number): string {
   const lines: string[] = [];
   const blank = () => {
     if (next(6) === 0) lines.push(next(2) === 0 ? '' : '   ');
+    // A comment line, indented anywhere.
+    if (next(40) === 0) lines.push(`${' '.repeat(next(6))}# note${next(2) === 0 ? ': x' : ''}`);
   };
   const scalar = () => SCALARS[next(SCALARS.length)];
   const mapping = (indent: number, depth: number, firstPrefix?: string) => {
@@ -196,7 +210,7 @@ describe('block YAML reader', () => {
     const total = 4000;
     for (let i = 0; i < total; i++) if (agreesWithYaml(generate(next))) accepted++;
     // The generator is tuned so that both outcomes are exercised.
-    assert.ok(accepted > total * 0.15, `only ${accepted} of ${total} texts were read by the block reader`);
+    assert.ok(accepted > total * 0.1, `only ${accepted} of ${total} texts were read by the block reader`);
     assert.ok(accepted < total * 0.9, `${accepted} of ${total} texts were read: the generator lost its invalid pieces`);
   });
 

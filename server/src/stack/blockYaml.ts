@@ -21,9 +21,13 @@ export function parseBlockYaml(text: string, base = 0): YAMLMap | undefined {
   }
 }
 
-/** Comments, escapes, tags, anchors, aliases, tabs, control characters and other line breaks need the full parser. */
+/**
+ * Escapes, tags, anchors, aliases, tabs, control characters and other line breaks need the full parser. So do
+ * comments, found where they can start: a line starting with `#`, or ` #` after a plain scalar (inside quotes `#`
+ * is just a character).
+ */
 // eslint-disable-next-line no-control-regex
-const UNSUPPORTED_TEXT = /#|\\|[!&*]|[\x00-\x09\x0b-\x1f\x7f\u0085\u2028\u2029\ufeff]/;
+const UNSUPPORTED_TEXT = /\\|[!&*]|[\x00-\x09\x0b-\x1f\x7f\u0085\u2028\u2029\ufeff]/;
 /** How a plain scalar cannot start: with an indicator, or `-`, `?`, `:` followed by a space. */
 const PLAIN_START = /^(?:[[\]{},#&*!|>'"%@`]|[-?:](?: |$))/;
 const FLOW_INDICATORS = ',[]{}';
@@ -158,7 +162,7 @@ class BlockReader {
         colon = this.text.indexOf(':', colon + 1);
       if (colon < 0 || colon >= line.end || colon === at) unsupported();
       const source = this.text.slice(at, colon);
-      if (PLAIN_START.test(source) || source.endsWith(' ')) unsupported();
+      if (PLAIN_START.test(source) || source.endsWith(' ') || source.includes(' #')) unsupported();
       node = plainScalar(source, true);
       node.range = [this.base + at, this.base + colon, this.base + colon];
     }
@@ -292,7 +296,7 @@ class BlockReader {
       while (valueEnd > at && this.text.charCodeAt(valueEnd - 1) === 32) valueEnd--;
       const source = this.text.slice(at, valueEnd);
       // In a flow sequence `a: b` is a one-pair mapping; any colon is left to yaml.
-      if (!source || PLAIN_START.test(source) || source.includes(':')) unsupported();
+      if (!source || PLAIN_START.test(source) || source.includes(':') || source.includes(' #')) unsupported();
       node = plainScalar(source, false);
     }
     const next = this.skipSpaces(valueEnd);
@@ -322,7 +326,8 @@ class BlockReader {
       while (this.text.charCodeAt(valueEnd - 1) === 32) valueEnd--;
       const source = this.text.slice(at, valueEnd);
       // `: ` would make a mapping, a trailing `:` too; the first character must not be an indicator.
-      if (PLAIN_START.test(source) || source.includes(': ') || source.endsWith(':')) unsupported();
+      if (PLAIN_START.test(source) || source.includes(': ') || source.endsWith(':') || source.includes(' #'))
+        unsupported();
       node = plainScalar(source, false);
     }
     const end = line.end < this.text.length ? line.end + 1 : line.end;
