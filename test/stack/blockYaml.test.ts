@@ -145,6 +145,14 @@ const SCALARS = [
   '[a, "#"]',
   '[a #c]',
   '"a" # c',
+  'v # c',
+  '"q" #  c  ',
+  "'s' # x",
+  '[a] # d',
+  '{} #e',
+  'x #',
+  'x #c: d',
+  '~ # nothing',
   'a # c',
   '*alias',
   '!!str 1',
@@ -168,6 +176,7 @@ function generate(next: (n: number) => number): string {
     if (next(40) === 0) lines.push(`${' '.repeat(next(6))}# note${next(2) === 0 ? ': x' : ''}`);
   };
   const scalar = () => SCALARS[next(SCALARS.length)];
+  const keyComment = () => [' # about', '  #x ', ' #', '#no'][next(12)] ?? '';
   const mapping = (indent: number, depth: number, firstPrefix?: string) => {
     const count = 1 + next(3);
     for (let i = 0; i < count; i++) {
@@ -178,11 +187,11 @@ function generate(next: (n: number) => number): string {
       if (kind === 0) lines.push(`${pad}${key}: ${scalar()}`);
       else if (kind === 1) lines.push(`${pad}${key}:${next(8) === 0 ? ' ' : ''}`);
       else if (kind === 2) {
-        lines.push(`${pad}${key}:`);
+        lines.push(`${pad}${key}:${keyComment()}`);
         blank();
         mapping(indent + 2 + 2 * next(2), depth + 1);
       } else {
-        lines.push(`${pad}${key}:`);
+        lines.push(`${pad}${key}:${keyComment()}`);
         blank();
         sequence(next(3) === 0 ? indent : indent + 2, depth + 1);
       }
@@ -199,7 +208,15 @@ function generate(next: (n: number) => number): string {
       else lines.push(`${dash}${scalar()}`);
     }
   };
-  mapping(next(3) * 2, 0);
+  const rootIndent = next(3) * 2;
+  mapping(rootIndent, 0);
+  // Comments after the last entry, as a chunk of a stack file ends with the comment of the next entry.
+  if (next(3) === 0) {
+    if (next(3) === 0) lines.push('');
+    for (let i = 1 + next(2); i > 0; i--)
+      lines.push(`${' '.repeat(rootIndent + (next(6) === 0 ? 2 : 0))}# next${next(8) === 0 ? '' : ' one'}`);
+    if (next(6) === 0) lines.push('');
+  }
   return lines.join('\n') + (next(4) === 0 ? '' : '\n');
 }
 
@@ -232,9 +249,21 @@ describe('block YAML reader', () => {
     }
   });
 
-  it('leaves comments, block scalars, nested flow collections and anchors to yaml', () => {
+  it('reads the comments stack files commonly have like yaml', () => {
     for (const text of [
-      'a: 1 # comment\n',
+      'a: 1 # after a value\n',
+      'a: "q" # after a quoted value\nb: [x] # after a flow sequence\n',
+      'a: # about the block\n  b: 1\n',
+      'a: # about the list\n  - x\n',
+      '    svc0:\n      image: x\n\n    # the next service\n',
+    ])
+      assert.ok(agreesWithYaml(text), text);
+  });
+
+  it('leaves other comments, block scalars, nested flow collections and anchors to yaml', () => {
+    for (const text of [
+      'a: 1\n# between entries\nb: 2\n',
+      'a:\n  # before the first entry\n  b: 1\n',
       'a: |\n  text\n',
       'a: [1, [2]]\n',
       'a: {b: 1}\n',

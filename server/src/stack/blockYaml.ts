@@ -1,12 +1,13 @@
-import { Document, isScalar, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import { Document, isMap, isPair, isScalar, isSeq, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import { LIMITS, YAML_OPTIONS } from './model';
 
 /**
  * A line-at-a-time reader for the plain block YAML that large stack files are made of: block mappings and
- * sequences of one-line plain or quoted scalars, `[]`, `{}` and one-line flow sequences of such scalars. It builds
- * the very nodes (classes, values, tags, ranges) that the `yaml` package composes for the same text, and gives up —
- * returning undefined — on anything else (comments, block or multi-line scalars, other flow collections, escapes,
- * tags, anchors, odd indentation), so the caller parses that text with `yaml` instead.
+ * sequences of one-line plain or quoted scalars, `[]`, `{}` and one-line flow sequences of such scalars, with
+ * comments after a value, after a key that opens a block, and at the end. It builds the very nodes (classes,
+ * values, tags, ranges, comments) that the `yaml` package composes for the same text, and gives up — returning
+ * undefined — on anything else (other comments, block or multi-line scalars, other flow collections, escapes, tags,
+ * anchors, odd indentation), so the caller parses that text with `yaml` instead.
  *
  * It exists for speed: before V8 has optimised the `yaml` package, its character-by-character lexer takes most of
  * a cold start; this reader does a few regular-expression matches per line instead.
@@ -21,11 +22,7 @@ export function parseBlockYaml(text: string, base = 0): YAMLMap | undefined {
   }
 }
 
-/**
- * Escapes, tags, anchors, aliases, tabs, control characters and other line breaks need the full parser. So do
- * comments, found where they can start: a line starting with `#`, or ` #` after a plain scalar (inside quotes `#`
- * is just a character).
- */
+/** Escapes, tags, anchors, aliases, tabs, control characters and other line breaks need the full parser. */
 // eslint-disable-next-line no-control-regex
 const UNSUPPORTED_TEXT = /\\|[!&*]|[\x00-\x09\x0b-\x1f\x7f\u0085\u2028\u2029\ufeff]/;
 /** How a plain scalar cannot start: with an indicator, or `-`, `?`, `:` followed by a space. */
@@ -94,8 +91,34 @@ class BlockReader {
     if (this.isSequenceEntry(line, line.indent)) unsupported();
     const map = this.mapping(line.indent, line.start + line.indent);
     this.skipBlank();
+    this.trailingComments(map, line.indent);
+    this.skipBlank();
     if (this.index < this.lines.length) unsupported();
     return map;
+  }
+
+  /**
+   * Comment lines after the last entry, at the mapping's own indentation and without blank lines among or after
+   * them: yaml keeps them as the mapping's `comment`, or the document's at column 0. (A chunk of a stack file
+   * often ends with the comment that introduces the next service.) Other arrangements are left to yaml, whose
+   * placement of them is subtler.
+   */
+  private trailingComments(map: YAMLMap, indent: number): void {
+    const last = deepestLast(map);
+    const comments: string[] = [];
+    let end = 0;
+    for (; this.index < this.lines.length && this.lines[this.index].start < this.text.length; this.index++) {
+      const line = this.lines[this.index];
+      const at = line.start + indent;
+      // An empty value before comments, or a comment without text, is placed differently.
+      if (line.indent !== indent || this.text[at] !== '#' || at + 1 === line.end || isEmpty(last)) unsupported();
+      comments.push(this.text.slice(at + 1, line.end));
+      end = line.end < this.text.length ? line.end + 1 : line.end;
+    }
+    // At column 0 they belong to the document instead.
+    if (comments.length === 0 || indent === 0) return;
+    map.comment = comments.join('\n');
+    map.range = [map.range![0], map.range![1], this.base + end];
   }
 
   /** Deeper nesting than the model accepts is left to yaml and reported from there (WF012). */
@@ -134,7 +157,8 @@ class BlockReader {
       this.skipBlank();
       if (this.index >= this.lines.length) break;
       const line = this.lines[this.index];
-      if (line.indent < indent) break;
+      // A comment line ends the entries; only trailing comments of the document are read (see document()).
+      if (line.indent < indent || this.isComment(line)) break;
       if (line.indent > indent || this.isSequenceEntry(line, indent)) unsupported();
       keyAt = line.start + indent;
     }
@@ -188,7 +212,23 @@ class BlockReader {
     let at = after + 1;
     while (this.text.charCodeAt(at) === 32) at++;
     if (at === line.end) unsupported();
+    if (this.text[at] === '#') return this.blockAfterComment(at, keyIndent);
     return this.inlineValue(at);
+  }
+
+  /** `key: # comment` followed directly by an indented block: yaml gives the block the comment as `commentBefore`. */
+  private blockAfterComment(hash: number, keyIndent: number): YAMLMap | YAMLSeq {
+    const comment = this.text.slice(hash + 1, this.lines[this.index].end);
+    this.index++;
+    const next = this.lines[this.index];
+    if (!comment || !next || next.blank || next.indent <= keyIndent || this.isComment(next)) unsupported();
+    const node = this.block(next.indent);
+    node.commentBefore = comment;
+    return node;
+  }
+
+  private isComment(line: Line): boolean {
+    return this.text[line.start + line.indent] === '#';
   }
 
   /** The mapping or sequence whose lines start at column `indent`, beginning with the current line. */
@@ -273,7 +313,7 @@ class BlockReader {
         if (this.text[position] === ']' || this.text[position] === ',') unsupported();
       }
     }
-    for (let i = position + 1; i < line.end; i++) if (this.text.charCodeAt(i) !== 32) unsupported();
+    this.lineComment(collection, position + 1, line.end);
     const end = line.end < this.text.length ? line.end + 1 : line.end;
     collection.range = [this.base + at, this.base + position + 1, this.base + end];
     this.index++;
@@ -320,20 +360,32 @@ class BlockReader {
       const quoted = this.quoted(at, line.end);
       node = quoted.node;
       valueEnd = quoted.end;
-      for (let i = valueEnd; i < line.end; i++) if (this.text.charCodeAt(i) !== 32) unsupported();
+      this.lineComment(node, valueEnd, line.end);
     } else {
-      valueEnd = line.end;
+      // A ` #` starts a comment that ends the scalar.
+      const hash = this.text.indexOf(' #', at);
+      valueEnd = hash >= 0 && hash < line.end ? hash : line.end;
       while (this.text.charCodeAt(valueEnd - 1) === 32) valueEnd--;
       const source = this.text.slice(at, valueEnd);
       // `: ` would make a mapping, a trailing `:` too; the first character must not be an indicator.
-      if (PLAIN_START.test(source) || source.includes(': ') || source.endsWith(':') || source.includes(' #'))
-        unsupported();
+      if (PLAIN_START.test(source) || source.includes(': ') || source.endsWith(':')) unsupported();
       node = plainScalar(source, false);
+      this.lineComment(node, valueEnd, line.end);
     }
     const end = line.end < this.text.length ? line.end + 1 : line.end;
     node.range = [this.base + at, this.base + valueEnd, this.base + end];
     this.index++;
     return node;
+  }
+
+  /** After a value, only spaces and perhaps a comment, which yaml keeps as the value's `comment`, may follow. */
+  private lineComment(node: Scalar | YAMLMap | YAMLSeq, from: number, lineEnd: number): void {
+    let at = from;
+    while (at < lineEnd && this.text.charCodeAt(at) === 32) at++;
+    if (at === lineEnd) return;
+    // A comment needs a space before it, and some text (an empty one is placed differently).
+    if (this.text[at] !== '#' || at === from || at + 1 === lineEnd) unsupported();
+    node.comment = this.text.slice(at + 1, lineEnd);
   }
 
   /** A single- or double-quoted scalar on one line (no escapes: the text holds no backslash). */
@@ -388,6 +440,18 @@ function emptyScalar(at: number): Scalar {
   node.source = '';
   node.type = Scalar.PLAIN;
   return node;
+}
+
+/** The node that ends a collection: its last entry's value, followed down. */
+function deepestLast(node: Scalar | YAMLMap | YAMLSeq): Scalar | YAMLMap | YAMLSeq {
+  if (!isMap(node) && !isSeq(node)) return node;
+  const last = node.items[node.items.length - 1] as Pair | Scalar | YAMLMap | YAMLSeq | undefined;
+  if (!last) return node;
+  return deepestLast((isPair(last) ? last.value : last) as Scalar | YAMLMap | YAMLSeq);
+}
+
+function isEmpty(node: Scalar | YAMLMap | YAMLSeq): boolean {
+  return isScalar(node) && node.value === null;
 }
 
 function endOf(pair: Pair): number {
