@@ -37,7 +37,9 @@ const entries = [
     outfile: 'dist/server.js',
     // Run as the `windflow-language-server` bin, with the Node flags the VS Code client also gives the server
     // (SERVER_NODE_FLAGS in client/src/languageClient.ts says why).
-    banner: { js: '#!/usr/bin/env -S node --max-semi-space-size=2 --heap-growing-percent=100 --v8-pool-size=1' },
+    banner: {
+      js: '#!/usr/bin/env -S node --max-semi-space-size=2 --heap-growing-percent=100 --initial-old-space-size=64 --v8-pool-size=1',
+    },
   },
   {
     entryPoints: ['client/src/cli/main.ts'],

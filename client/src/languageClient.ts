@@ -14,12 +14,18 @@ import {
 import type { Logger } from './logger';
 
 /**
- * Small young-generation semi-spaces and an old generation that grows by at most 2× between collections keep the
- * garbage of parsing large stacks from inflating the server's resident memory; one V8 helper thread instead of
- * four keeps the garbage collector from competing with the server on machines with few cores (all measured in
- * docs/performance.md). The npm bin's shebang sets the same flags.
+ * Small young-generation semi-spaces and an old generation that grows by at most 2× between collections (after a
+ * first one at 64 MB, so that reading a large stack is not interrupted by many) keep the garbage of parsing from
+ * inflating the server's resident memory; one V8 helper thread instead of four keeps the garbage collector from
+ * competing with the server on machines with few cores (all measured in docs/performance.md). The npm bin's
+ * shebang sets the same flags.
  */
-const SERVER_NODE_FLAGS = ['--max-semi-space-size=2', '--heap-growing-percent=100', '--v8-pool-size=1'];
+const SERVER_NODE_FLAGS = [
+  '--max-semi-space-size=2',
+  '--heap-growing-percent=100',
+  '--initial-old-space-size=64',
+  '--v8-pool-size=1',
+];
 
 export const STACK_LANGUAGE = 'windflow-stack';
 
