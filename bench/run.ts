@@ -70,7 +70,7 @@ async function benchLanguageServers(): Promise<string> {
       label: '10k lines (700 services) with comments',
       services: 700,
       commented: true,
-      rounds: { edits: 20, requests: 30 },
+      rounds: { edits: 40, requests: 100 },
     },
   ];
   const sections: string[] = [];
