@@ -60,7 +60,7 @@ let openAiModule: Promise<OpenAiModule> | undefined;
 /** Set once the module has loaded, for the synchronous `instanceof` checks of describeFailure. */
 let loadedOpenAi: OpenAiModule | undefined;
 
-/** `openai` is a third of the server's code: it is loaded on the first AI request instead of at every start. */
+/** `openai` is a fifth of the server's code: it is loaded on the first AI request instead of at every start. */
 function loadOpenAi(): Promise<OpenAiModule> {
   openAiModule ??= import('openai').then((module) => (loadedOpenAi = module));
   return openAiModule;
