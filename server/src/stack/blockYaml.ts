@@ -1,5 +1,6 @@
 import { Document, isMap, isPair, isScalar, isSeq, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import { LIMITS, YAML_OPTIONS } from './model';
+import { IndentedLine, indentedLines } from './text';
 
 /**
  * A line-at-a-time reader for the plain block YAML that large stack files are made of: block mappings and
@@ -52,16 +53,8 @@ const { tags: TAGS, options: RESOLVE_OPTIONS } = (() => {
   return { tags: schema.tags, options: document.options };
 })();
 
-interface Line {
-  start: number;
-  /** Index of the line break, or the text length on the last line. */
-  end: number;
-  indent: number;
-  blank: boolean;
-}
-
 class BlockReader {
-  private readonly lines: Line[] = [];
+  private readonly lines: IndentedLine[];
   private index = 0;
   /** How many collections enclose the current line. */
   private depth = 0;
@@ -73,14 +66,7 @@ class BlockReader {
     /** Where the text starts in its document: node ranges are document offsets. */
     private readonly base: number,
   ) {
-    for (let start = 0; start <= text.length;) {
-      let end = text.indexOf('\n', start);
-      if (end < 0) end = text.length;
-      let indent = start;
-      while (text.charCodeAt(indent) === 32) indent++;
-      this.lines.push({ start, end, indent: indent - start, blank: indent === end });
-      start = end + 1;
-    }
+    this.lines = indentedLines(text);
   }
 
   document(): YAMLMap {
@@ -139,7 +125,7 @@ class BlockReader {
     this.afterBlank = false;
   }
 
-  private isSequenceEntry(line: Line, indent: number): boolean {
+  private isSequenceEntry(line: IndentedLine, indent: number): boolean {
     const at = line.start + indent;
     return this.text[at] === '-' && (at + 1 === line.end || this.text[at + 1] === ' ');
   }
@@ -158,7 +144,7 @@ class BlockReader {
       if (this.index >= this.lines.length) break;
       const line = this.lines[this.index];
       // A comment line ends the entries; only trailing comments of the document are read (see document()).
-      if (line.indent < indent || this.isComment(line)) break;
+      if (line.indent < indent || line.comment) break;
       if (line.indent > indent || this.isSequenceEntry(line, indent)) unsupported();
       keyAt = line.start + indent;
     }
@@ -221,14 +207,10 @@ class BlockReader {
     const comment = this.text.slice(hash + 1, this.lines[this.index].end);
     this.index++;
     const next = this.lines[this.index];
-    if (!comment || !next || next.blank || next.indent <= keyIndent || this.isComment(next)) unsupported();
+    if (!comment || !next || next.blank || next.indent <= keyIndent || next.comment) unsupported();
     const node = this.block(next.indent);
     node.commentBefore = comment;
     return node;
-  }
-
-  private isComment(line: Line): boolean {
-    return this.text[line.start + line.indent] === '#';
   }
 
   /** The mapping or sequence whose lines start at column `indent`, beginning with the current line. */

@@ -1,5 +1,6 @@
 import { Document, isAlias, isMap, isPair, isScalar, isSeq, Node, Pair, parseDocument, Scalar, YAMLMap } from 'yaml';
 import { parseBlockYaml } from './blockYaml';
+import { IndentedLine, indentedLines } from './text';
 import { buildModel, LeafCache, LIMITS, oversizedModel, readYaml, StackModel, YAML_OPTIONS } from './model';
 
 /**
@@ -38,7 +39,7 @@ export class IncrementalStackParser {
 
   private stitch(text: string): Document.Parsed | undefined {
     if (text.length < MIN_INCREMENTAL_LENGTH || UNSAFE_TEXT.test(text)) return undefined;
-    const lines = splitLines(text);
+    const lines = indentedLines(text);
     const entries = splitEntries(text, lines, 0, lines.length, 0);
     if (!entries || entries.length === 0) return undefined;
     const previous = this.reusable;
@@ -91,14 +92,6 @@ interface Entry {
   children?: Entry[];
 }
 
-interface Line {
-  start: number;
-  end: number;
-  indent: number;
-  /** Blank or comment-only. */
-  empty: boolean;
-}
-
 const MIN_INCREMENTAL_LENGTH = 20_000;
 /** Entries longer than this many lines are split into their own entries. */
 const SPLIT_LINES = 40;
@@ -109,28 +102,18 @@ const KEY_LINE = /^ *(?:[A-Za-z0-9_$][^:#\n]*?|"[^"\n]*"|'[^'\n]*') *:(?: |$)/;
 /** A key line whose value continues on the next lines (nothing after the colon but a comment). */
 const BLOCK_KEY_LINE = /^ *(?:[A-Za-z0-9_$][^:#\n]*?|"[^"\n]*"|'[^'\n]*') *:\s*(?:#.*)?$/;
 
-function splitLines(text: string): Line[] {
-  const lines: Line[] = [];
-  let start = 0;
-  while (start <= text.length) {
-    let end = text.indexOf('\n', start);
-    if (end < 0) end = text.length;
-    let indent = 0;
-    while (text.charCodeAt(start + indent) === 32) indent++;
-    const first = text[start + indent];
-    lines.push({ start, end, indent, empty: start + indent >= end || first === '#' });
-    if (end === text.length) break;
-    start = end + 1;
-  }
-  return lines;
-}
-
 /** Cuts lines [from, to) into entries at `indent`, or gives up when the block is not a plain block mapping. */
-function splitEntries(text: string, lines: Line[], from: number, to: number, indent: number): Entry[] | undefined {
+function splitEntries(
+  text: string,
+  lines: IndentedLine[],
+  from: number,
+  to: number,
+  indent: number,
+): Entry[] | undefined {
   const starts: number[] = [];
   for (let i = from; i < to; i++) {
     const line = lines[i];
-    if (line.empty) continue;
+    if (line.blank || line.comment) continue;
     if (line.indent < indent) return undefined;
     if (line.indent === indent) {
       if (!KEY_LINE.test(text.slice(line.start, line.end))) return undefined;
@@ -152,11 +135,17 @@ function splitEntries(text: string, lines: Line[], from: number, to: number, ind
   return entries;
 }
 
-function splitChildren(text: string, lines: Line[], keyLine: number, to: number, indent: number): Entry[] | undefined {
+function splitChildren(
+  text: string,
+  lines: IndentedLine[],
+  keyLine: number,
+  to: number,
+  indent: number,
+): Entry[] | undefined {
   const header = lines[keyLine];
   if (!BLOCK_KEY_LINE.test(text.slice(header.start, header.end))) return undefined;
   let first = keyLine + 1;
-  while (first < to && lines[first].empty) first++;
+  while (first < to && (lines[first].blank || lines[first].comment)) first++;
   if (first >= to) return undefined;
   const childIndent = lines[first].indent;
   if (childIndent <= indent || text[lines[first].start + childIndent] === '-') return undefined;
@@ -203,12 +192,12 @@ function mapOf(pairs: Pair[]): YAMLMap {
 
 /** Parses one entry's text on its own and moves its nodes to the entry's offset; undefined when unsure. */
 function parseChunk(chunkText: string, start: number): Pair | undefined {
+  // The block reader places its nodes at the entry's offset already; yaml's are moved there.
   const read = parseBlockYaml(chunkText, start);
-  if (read) return read.items.length === 1 && isScalar(read.items[0].key) ? read.items[0] : undefined;
-  const contents = parseWithYaml(chunkText);
+  const contents = read ?? parseWithYaml(chunkText);
   if (!isMap(contents) || contents.items.length !== 1 || !isScalar(contents.items[0].key)) return undefined;
   const pair = contents.items[0];
-  shiftPair(pair, start);
+  if (!read) shiftPair(pair, start);
   return pair;
 }
 

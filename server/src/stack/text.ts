@@ -55,3 +55,30 @@ export class LineIndex {
     return this.lineStarts[Math.max(0, Math.min(line, this.lineStarts.length - 1))];
   }
 }
+
+/** One line of a text, for the readers that work by indentation. */
+export interface IndentedLine {
+  start: number;
+  /** Index of the line break, or the text length on the last line. */
+  end: number;
+  /** Leading spaces. */
+  indent: number;
+  /** Nothing but spaces. */
+  blank: boolean;
+  /** The first character after the indentation is `#`. */
+  comment: boolean;
+}
+
+/** The lines of a text; one ending in a line break is followed by an empty last line. */
+export function indentedLines(text: string): IndentedLine[] {
+  const lines: IndentedLine[] = [];
+  for (let start = 0; start <= text.length;) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    let first = start;
+    while (text.charCodeAt(first) === 32) first++;
+    lines.push({ start, end, indent: first - start, blank: first >= end, comment: text[first] === '#' });
+    start = end + 1;
+  }
+  return lines;
+}
