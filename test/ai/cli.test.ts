@@ -2,26 +2,10 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { runCli } from '../../client/src/cli/main';
 import { checkStack, parseStack } from '../../server/src/stack';
 import { OpenAiTestServer } from '../fixtures/openaiServer';
 import { VALID_COMPOSE_STACK } from './stacks';
-
-async function run(
-  argv: string[],
-  env: NodeJS.ProcessEnv,
-  cwd: string,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const code = await runCli(argv, { stdout, stderr, cwd, env, signal: new AbortController().signal });
-  return { code, stdout: out, stderr: err };
-}
+import { runInProcess } from '../cli/inProcess';
 
 describe('cli: windflow-stack ai generate', () => {
   let endpoint: OpenAiTestServer;
@@ -39,7 +23,7 @@ describe('cli: windflow-stack ai generate', () => {
 
   it('writes a validated stack to --output, using the endpoint and model from the environment and --model', async () => {
     endpoint.script({ content: `\`\`\`yaml\n${VALID_COMPOSE_STACK}\`\`\`` });
-    const result = await run(
+    const result = await runInProcess(
       [
         'ai',
         'generate',
@@ -51,8 +35,7 @@ describe('cli: windflow-stack ai generate', () => {
         '--output',
         'whoami.yaml',
       ],
-      env,
-      folder,
+      { env, cwd: folder },
     );
     assert.deepEqual(result, { code: 0, stdout: '', stderr: 'wrote whoami.yaml\n' });
     const written = await readFile(path.join(folder, 'whoami.yaml'), 'utf8');
@@ -67,14 +50,16 @@ describe('cli: windflow-stack ai generate', () => {
 
   it('prints the stack without --output, and never replaces an existing file', async () => {
     endpoint.script({ content: VALID_COMPOSE_STACK }, { content: VALID_COMPOSE_STACK });
-    const printed = await run(['ai', 'generate', 'whoami', '--target-type', 'docker_compose'], env, folder);
+    const printed = await runInProcess(['ai', 'generate', 'whoami', '--target-type', 'docker_compose'], {
+      env,
+      cwd: folder,
+    });
     assert.deepEqual(printed, { code: 0, stdout: VALID_COMPOSE_STACK, stderr: '' });
     assert.equal(endpoint.chatBodies[0].model, 'env-model');
     await writeFile(path.join(folder, 'mine.yaml'), 'keep me');
-    const refused = await run(
+    const refused = await runInProcess(
       ['ai', 'generate', 'whoami', '--target-type', 'docker_compose', '--output', 'mine.yaml'],
-      env,
-      folder,
+      { env, cwd: folder },
     );
     assert.deepEqual(refused, {
       code: 2,
@@ -86,7 +71,7 @@ describe('cli: windflow-stack ai generate', () => {
 
   it('explains a rejected key in one line and exits 1', async () => {
     endpoint.script({ status: 401, message: 'Incorrect API key provided' });
-    const result = await run(['ai', 'generate', 'whoami', '--target-type', 'docker'], env, folder);
+    const result = await runInProcess(['ai', 'generate', 'whoami', '--target-type', 'docker'], { env, cwd: folder });
     assert.equal(result.code, 1);
     assert.equal(
       result.stderr,
@@ -95,23 +80,25 @@ describe('cli: windflow-stack ai generate', () => {
   });
 
   it('rejects missing or wrong arguments with the usage, before any request', async () => {
-    const noModel = await run(
-      ['ai', 'generate', 'x', '--target-type', 'docker'],
-      { OPENAI_BASE_URL: endpoint.baseUrl },
-      folder,
-    );
+    const noModel = await runInProcess(['ai', 'generate', 'x', '--target-type', 'docker'], {
+      env: { OPENAI_BASE_URL: endpoint.baseUrl },
+      cwd: folder,
+    });
     assert.equal(noModel.code, 2);
     assert.match(
       noModel.stderr,
       /^windflow-stack ai: no model: pass --model or set WINDFLOW_AI_MODEL\nUsage: windflow-stack ai generate/,
     );
-    const badType = await run(['ai', 'generate', 'x', '--target-type', 'docker-compose'], env, folder);
+    const badType = await runInProcess(['ai', 'generate', 'x', '--target-type', 'docker-compose'], {
+      env,
+      cwd: folder,
+    });
     assert.match(
       badType.stderr,
       /--target-type must be one of docker, docker_compose, docker_swarm, kubernetes, vm, physical, not 'docker-compose'/,
     );
     assert.equal(
-      (await run(['ai', 'explain'], env, folder)).stderr.split('\n')[0],
+      (await runInProcess(['ai', 'explain'], { env, cwd: folder })).stderr.split('\n')[0],
       "windflow-stack ai: unknown action 'explain'",
     );
     assert.equal(endpoint.requests.length, 0);

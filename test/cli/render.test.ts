@@ -2,28 +2,14 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { parse } from 'yaml';
-import { runCli } from '../../client/src/cli/main';
-
-const ROOT = path.resolve(__dirname, '../..');
-
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk) => (out += chunk));
-  stderr.on('data', (chunk) => (err += chunk));
-  const code = await runCli(args, { stdout, stderr, cwd: ROOT, env: {}, signal: new AbortController().signal });
-  return { code, stdout: out, stderr: err };
-}
+import { runInProcess } from './inProcess';
 
 describe('windflow-stack render', () => {
   const stack = 'examples/postgresql.stack.yaml';
 
   it('prints the rendered template as YAML with passwords masked', async () => {
-    const { code, stdout } = await cli(['render', stack, '--name', 'pg-demo', '--set', 'postgres_version=15']);
+    const { code, stdout } = await runInProcess(['render', stack, '--name', 'pg-demo', '--set', 'postgres_version=15']);
     assert.equal(code, 0);
     const rendered = parse(stdout);
     assert.equal(rendered.image, 'postgres:15');
@@ -33,7 +19,7 @@ describe('windflow-stack render', () => {
   });
 
   it('shows secrets only when asked, and takes typed values literally', async () => {
-    const { stdout } = await cli([
+    const { stdout } = await runInProcess([
       'render',
       stack,
       '--show-secrets',
@@ -47,7 +33,7 @@ describe('windflow-stack render', () => {
     const folder = mkdtempSync(path.join(os.tmpdir(), 'wf-render-'));
     const values = path.join(folder, 'values.yaml');
     writeFileSync(values, 'performance:\n  shared_buffers: 512MB\nhost_port: 6543\n');
-    const { code, stdout } = await cli(['render', stack, '--values', values]);
+    const { code, stdout } = await runInProcess(['render', stack, '--values', values]);
     assert.equal(code, 0);
     const rendered = parse(stdout);
     assert.deepEqual(rendered.ports, ['6543:5432']);
@@ -55,15 +41,22 @@ describe('windflow-stack render', () => {
   });
 
   it('refuses values that do not fit their variables, naming them', async () => {
-    const { code, stderr } = await cli(['render', stack, '--set', 'host_port=http', '--set', 'postgres_version=9']);
+    const { code, stderr } = await runInProcess([
+      'render',
+      stack,
+      '--set',
+      'host_port=http',
+      '--set',
+      'postgres_version=9',
+    ]);
     assert.equal(code, 1);
     assert.match(stderr, /value 'host_port'/);
     assert.match(stderr, /value 'postgres_version'/);
   });
 
   it('exits 2 on usage problems', async () => {
-    assert.equal((await cli(['render'])).code, 2);
-    assert.equal((await cli(['render', stack, '--set', 'no-equals-sign'])).code, 2);
-    assert.equal((await cli(['render', 'missing.stack.yaml'])).code, 2);
+    assert.equal((await runInProcess(['render'])).code, 2);
+    assert.equal((await runInProcess(['render', stack, '--set', 'no-equals-sign'])).code, 2);
+    assert.equal((await runInProcess(['render', 'missing.stack.yaml'])).code, 2);
   });
 });

@@ -2,26 +2,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { runCli } from '../../client/src/cli/main';
 import { SAMPLES } from '../stack/util';
-
-const ROOT = path.resolve(__dirname, '../..');
-
-async function cli(args: string[], cwd = ROOT): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk) => (out += chunk));
-  stderr.on('data', (chunk) => (err += chunk));
-  const code = await runCli(args, { stdout, stderr, cwd, env: {}, signal: new AbortController().signal });
-  return { code, stdout: out, stderr: err };
-}
+import { runInProcess } from './inProcess';
 
 describe('windflow-stack validate', () => {
   it('prints diagnostics like a compiler and exits 1 on errors', async () => {
-    const { code, stdout } = await cli(['validate', path.join(SAMPLES, 'upstream-postgresql.yaml')]);
+    const { code, stdout } = await runInProcess(['validate', path.join(SAMPLES, 'upstream-postgresql.yaml')]);
     assert.equal(code, 1);
     assert.match(
       stdout,
@@ -31,13 +17,13 @@ describe('windflow-stack validate', () => {
   });
 
   it('exits 0 on the bundled examples', async () => {
-    const { code, stdout } = await cli(['validate', 'examples']);
+    const { code, stdout } = await runInProcess(['validate', 'examples']);
     assert.equal(code, 0, stdout);
     assert.match(stdout, /^0 errors, 0 warnings, \d+ hints? in 4 files\n$/m);
   });
 
   it('writes LSP diagnostics per file as JSON', async () => {
-    const { code, stdout } = await cli([
+    const { code, stdout } = await runInProcess([
       'validate',
       '--format',
       'json',
@@ -52,7 +38,11 @@ describe('windflow-stack validate', () => {
   });
 
   it('writes SARIF 2.1.0 with 1-based regions and rule ids', async () => {
-    const { stdout } = await cli(['validate', '--format=sarif', path.join(SAMPLES, 'upstream-postgresql.yaml')]);
+    const { stdout } = await runInProcess([
+      'validate',
+      '--format=sarif',
+      path.join(SAMPLES, 'upstream-postgresql.yaml'),
+    ]);
     const sarif = JSON.parse(stdout);
     assert.equal(sarif.version, '2.1.0');
     const result = sarif.runs[0].results.find((r: { ruleId: string }) => r.ruleId === 'WF021');
@@ -73,17 +63,17 @@ describe('windflow-stack validate', () => {
       file,
       Buffer.concat([Buffer.from('metadata:\n  name: "caf'), Buffer.from([0xc3, 0x28]), Buffer.from('"\n')]),
     );
-    const { code, stdout } = await cli(['validate', file], folder);
+    const { code, stdout } = await runInProcess(['validate', file], { cwd: folder });
     assert.equal(code, 1);
     assert.match(stdout, /bad\.stack\.yaml:2:13: error WF013 invalid UTF-8 at byte 22/);
   });
 
   it('exits 2 on usage and I/O problems', async () => {
-    assert.equal((await cli(['validate'])).code, 2);
-    assert.equal((await cli(['validate', '--format', 'xml', 'examples'])).code, 2);
-    const missing = await cli(['validate', 'no/such/file.yaml']);
+    assert.equal((await runInProcess(['validate'])).code, 2);
+    assert.equal((await runInProcess(['validate', '--format', 'xml', 'examples'])).code, 2);
+    const missing = await runInProcess(['validate', 'no/such/file.yaml']);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /no such file or folder/);
-    assert.equal((await cli(['frobnicate'])).code, 2);
+    assert.equal((await runInProcess(['frobnicate'])).code, 2);
   });
 });
