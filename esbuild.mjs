@@ -1,5 +1,5 @@
 // Bundles the extension client, the language server and the CLI into dist/.
-import { chmodSync } from 'node:fs';
+import { chmodSync, cpSync, rmSync } from 'node:fs';
 import * as esbuild from 'esbuild';
 
 const watch = process.argv.includes('--watch');
@@ -58,7 +58,14 @@ const entries = [
   })),
 ];
 
+/** The generated Kubernetes schemas, read by the server and the CLI on demand (server/src/stack/schemas/kubernetes.ts). */
+function copyKubernetesSchemas() {
+  rmSync('dist/kubernetes', { recursive: true, force: true });
+  cpSync('server/src/stack/generated/kubernetes', 'dist/kubernetes', { recursive: true });
+}
+
 const contexts = await Promise.all(entries.map((entry) => esbuild.context({ ...shared, ...entry })));
+copyKubernetesSchemas();
 if (watch) {
   await Promise.all(contexts.map((context) => context.watch()));
   console.log('esbuild: watching for changes');

@@ -20,6 +20,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { createLanguageService, RenameRefusal, SEMANTIC_TOKENS_LEGEND } from './languageService';
 import { RenderRequest, VariablesRequest } from './protocol';
 import { decodeStackBytes } from './stack/decode';
+import { DEFAULT_KUBERNETES_VERSION, normaliseKubernetesVersion } from './stack/schemas/kubernetes';
 import { renderPreview, PreviewError, variablesOf } from './features/preview';
 import { registerAiRequests } from './ai/lsp';
 
@@ -32,6 +33,8 @@ export interface ServerOptions {
 export interface WindflowSettings {
   inlayHints: { enabled: boolean };
   validation: { enabled: boolean };
+  /** `windflow.kubernetes.version`: the cluster version Kubernetes apiVersions are checked against. */
+  kubernetes: { version: string };
   /** False in an untrusted workspace: `env()` is then never evaluated. */
   trustedWorkspace: boolean;
 }
@@ -39,6 +42,7 @@ export interface WindflowSettings {
 const DEFAULT_SETTINGS: WindflowSettings = {
   inlayHints: { enabled: true },
   validation: { enabled: true },
+  kubernetes: { version: DEFAULT_KUBERNETES_VERSION },
   trustedWorkspace: false,
 };
 
@@ -98,7 +102,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       const document = documents.get(uri);
       // A newer edit superseded this run: its own validation is already scheduled.
       if (!document || document.version !== version) return;
-      const diagnostics = settings.validation.enabled ? service.getDiagnostics(document.getText(), uri) : [];
+      const diagnostics = settings.validation.enabled
+        ? service.getDiagnostics(document.getText(), uri, { kubernetesVersion: settings.kubernetes.version })
+        : [];
       await connection.sendDiagnostics({ uri, version, diagnostics });
     } catch (error) {
       reportFailure(`checking ${uri}`, error);
@@ -302,7 +308,14 @@ function mergeSettings(value: unknown): WindflowSettings {
   return {
     inlayHints: { enabled: flag(raw.inlayHints, DEFAULT_SETTINGS.inlayHints.enabled) },
     validation: { enabled: flag(raw.validation, DEFAULT_SETTINGS.validation.enabled) },
+    kubernetes: { version: kubernetesVersionOf(raw.kubernetes) },
     trustedWorkspace:
       typeof raw.trustedWorkspace === 'boolean' ? raw.trustedWorkspace : DEFAULT_SETTINGS.trustedWorkspace,
   };
+}
+
+/** A `1.30`-style version from the setting; the default when it is missing or not a Kubernetes 1.x version. */
+function kubernetesVersionOf(section: unknown): string {
+  const version = (section as { version?: unknown } | undefined)?.version;
+  return (typeof version === 'string' && normaliseKubernetesVersion(version)) || DEFAULT_KUBERNETES_VERSION;
 }

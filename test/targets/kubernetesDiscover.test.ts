@@ -6,6 +6,7 @@ import { KubeconfigError, discoverKubernetesTargets } from '../../client/src/tar
 import {
   ManifestError,
   inApplyOrder,
+  isClusterScoped,
   manifestsOf,
   sanitiseLabelValue,
   withDeploymentLabels,
@@ -138,6 +139,44 @@ describe('Kubernetes template objects', () => {
       inApplyOrder(objects).map((object) => `${object.kind}/${object.metadata.name}`),
       ['Namespace/shop', 'ConfigMap/b', 'ConfigMap/a', 'Service/web', 'Deployment/web', 'Widget/w'],
     );
+  });
+
+  it('orders every built-in kind the way Helm installs them: storage before claims, APIService last, custom resources after their definition', () => {
+    const objects = manifestsOf({
+      apiVersion: 'v1',
+      kind: 'List',
+      items: [
+        { apiVersion: 'apiregistration.k8s.io/v1', kind: 'APIService', metadata: { name: 'v1.metrics.example.com' } },
+        { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } },
+        { apiVersion: 'v1', kind: 'ReplicationController', metadata: { name: 'legacy' } },
+        { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data' } },
+        { apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name: 'data' } },
+        { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'fast' } },
+        {
+          apiVersion: 'apiextensions.k8s.io/v1',
+          kind: 'CustomResourceDefinition',
+          metadata: { name: 'widgets.example.com' },
+        },
+        { apiVersion: 'v1', kind: 'Service', metadata: { name: 'metrics' } },
+      ],
+    });
+    assert.deepEqual(
+      inApplyOrder(objects).map((object) => object.kind),
+      [
+        'StorageClass',
+        'PersistentVolume',
+        'PersistentVolumeClaim',
+        'CustomResourceDefinition',
+        'Service',
+        'ReplicationController',
+        'APIService',
+        'Widget',
+      ],
+    );
+    for (const kind of ['PersistentVolume', 'StorageClass', 'APIService', 'CustomResourceDefinition']) {
+      assert.ok(isClusterScoped(kind), kind);
+    }
+    assert.ok(!isClusterScoped('ReplicationController'));
   });
 
   it('labels objects and pod templates, and sanitises the stack name into a label value', () => {

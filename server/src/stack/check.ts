@@ -13,6 +13,8 @@ import { StackModel } from './model';
 export interface CheckOptions {
   /** Skip the checks that render the stack (they evaluate helper functions). */
   skipRendered?: boolean;
+  /** The Kubernetes version stacks are deployed to (`1.30`): decides which apiVersions are removed or deprecated. */
+  kubernetesVersion?: string;
 }
 
 /** Every diagnostic for a stack file, sorted by position. */
@@ -26,7 +28,7 @@ export function checkStack(model: StackModel, options: CheckOptions = {}): Stack
     checkYaml11(model, sink);
     if (model.targetType === 'docker') checkDocker(model, sink);
     else if (model.targetType === 'docker_compose' || model.targetType === 'docker_swarm') checkCompose(model, sink);
-    else if (model.targetType === 'kubernetes') checkKubernetes(model, sink);
+    else if (model.targetType === 'kubernetes') checkKubernetes(model, sink, options.kubernetesVersion);
     else if (model.targetType === 'vm' || model.targetType === 'physical') checkUndeployable(model, sink);
     if (!options.skipRendered) checkRendered(model, sink);
   }

@@ -2,6 +2,11 @@
  * Pure handling of a rendered `kubernetes` template: splitting it into objects, validating them, labelling them and
  * ordering them for apply. No network here, so every rule is testable without a cluster.
  */
+import {
+  isClusterScopedKind,
+  kindRank,
+  KUBERNETES_KIND_ORDER,
+} from '../../../../server/src/stack/schemas/kubernetesKinds';
 import { KUBERNETES_LABELS } from '../target';
 
 /** The parts of a Kubernetes object the deployer reads; everything else passes through untouched. */
@@ -19,52 +24,27 @@ export interface OrderedKind {
 }
 
 /**
- * Apply order: namespaces first, then what workloads consume (quotas, accounts, config, storage, RBAC), then Services
- * (so pods started afterwards see their environment variables), then workloads, then what refers to workloads.
- * Remove runs it backwards. Kinds not listed are applied after all of these, in template order.
+ * Apply order: every built-in kind in its place (server/src/stack/schemas/kubernetesKinds.ts says why this order);
+ * remove runs it backwards. Custom resources are applied after all of these (so after their definitions), in
+ * template order.
  */
-export const KUBERNETES_APPLY_ORDER: readonly OrderedKind[] = [
-  { kind: 'Namespace', apiVersion: 'v1' },
-  { kind: 'ResourceQuota', apiVersion: 'v1' },
-  { kind: 'LimitRange', apiVersion: 'v1' },
-  { kind: 'NetworkPolicy', apiVersion: 'networking.k8s.io/v1' },
-  { kind: 'ServiceAccount', apiVersion: 'v1' },
-  { kind: 'Secret', apiVersion: 'v1' },
-  { kind: 'ConfigMap', apiVersion: 'v1' },
-  { kind: 'PersistentVolumeClaim', apiVersion: 'v1' },
-  { kind: 'Role', apiVersion: 'rbac.authorization.k8s.io/v1' },
-  { kind: 'RoleBinding', apiVersion: 'rbac.authorization.k8s.io/v1' },
-  { kind: 'ClusterRole', apiVersion: 'rbac.authorization.k8s.io/v1' },
-  { kind: 'ClusterRoleBinding', apiVersion: 'rbac.authorization.k8s.io/v1' },
-  { kind: 'Service', apiVersion: 'v1' },
-  { kind: 'Pod', apiVersion: 'v1' },
-  { kind: 'Deployment', apiVersion: 'apps/v1' },
-  { kind: 'StatefulSet', apiVersion: 'apps/v1' },
-  { kind: 'DaemonSet', apiVersion: 'apps/v1' },
-  { kind: 'Job', apiVersion: 'batch/v1' },
-  { kind: 'CronJob', apiVersion: 'batch/v1' },
-  { kind: 'HorizontalPodAutoscaler', apiVersion: 'autoscaling/v2' },
-  { kind: 'PodDisruptionBudget', apiVersion: 'policy/v1' },
-  { kind: 'Ingress', apiVersion: 'networking.k8s.io/v1' },
-];
-
-/** Kinds with no namespace; everything else is treated as namespaced when deciding which namespaces must exist. */
-const CLUSTER_SCOPED_KINDS = new Set([
-  'Namespace',
-  'ClusterRole',
-  'ClusterRoleBinding',
-  'PersistentVolume',
-  'StorageClass',
-  'PriorityClass',
-  'CustomResourceDefinition',
-  'IngressClass',
-]);
+export const KUBERNETES_APPLY_ORDER: readonly OrderedKind[] = KUBERNETES_KIND_ORDER.map(({ kind, apiVersion }) => ({
+  kind,
+  apiVersion,
+}));
 
 /** Kinds whose metadata.name must be a DNS-1123 label (no dots), not just a subdomain. */
 const LABEL_NAMED_KINDS = new Set(['Namespace', 'Service']);
 
 /** Workload kinds with a pod template at spec.template (CronJob has it one level deeper). */
-const POD_TEMPLATE_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'ReplicaSet']);
+const POD_TEMPLATE_KINDS = new Set([
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+  'Job',
+  'ReplicaSet',
+  'ReplicationController',
+]);
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -82,7 +62,7 @@ export class ManifestError extends Error {
 }
 
 export function isClusterScoped(kind: string): boolean {
-  return CLUSTER_SCOPED_KINDS.has(kind);
+  return isClusterScopedKind(kind);
 }
 
 /** "Deployment shop/web", "Namespace shop": how objects are named in messages and results. */
@@ -221,8 +201,7 @@ function getRecord(root: Record<string, unknown>, path: string[]): Record<string
 
 /** Position of a kind in the apply order; unknown kinds sort after every known one. */
 export function applyRank(kind: string): number {
-  const index = KUBERNETES_APPLY_ORDER.findIndex((entry) => entry.kind === kind);
-  return index === -1 ? KUBERNETES_APPLY_ORDER.length : index;
+  return kindRank(kind);
 }
 
 /** Stable sort by apply order: objects of the same rank keep their template order. */

@@ -3,42 +3,18 @@ import { DiagnosticSink } from '../diagnostics';
 import { hasJinja } from '../jinja';
 import { getIn, getPair, spanOf, StackModel } from '../model';
 import { isValidDns1035Label, isValidDns1123Label, isValidDns1123Subdomain } from '../specs';
+import {
+  apiVersionsOf,
+  DEFAULT_KUBERNETES_VERSION,
+  kubernetesKinds,
+  normaliseKubernetesVersion,
+} from '../schemas/kubernetes';
+import { minorOf, retiredApi } from '../schemas/kubernetesApiVersions';
+import { isClusterScopedKind } from '../schemas/kubernetesKinds';
 import { didYouMean } from '../suggest';
 import { Span } from '../text';
 import { checkDeploymentName, checkTargetParameters } from './docker';
 
-/**
- * The kinds the Kubernetes deployer applies, in this order (and removes in reverse): the namespace, then policy and
- * identity, then configuration and storage that workloads mount, then Services, workloads and what sits on top of them.
- */
-export const KUBERNETES_APPLY_ORDER: readonly string[] = [
-  'Namespace',
-  'ResourceQuota',
-  'LimitRange',
-  'ServiceAccount',
-  'ClusterRole',
-  'ClusterRoleBinding',
-  'Role',
-  'RoleBinding',
-  'NetworkPolicy',
-  'ConfigMap',
-  'Secret',
-  'PersistentVolumeClaim',
-  'Service',
-  'Deployment',
-  'StatefulSet',
-  'DaemonSet',
-  'ReplicaSet',
-  'Pod',
-  'Job',
-  'CronJob',
-  'HorizontalPodAutoscaler',
-  'PodDisruptionBudget',
-  'Ingress',
-];
-
-/** Kinds without a namespace among the ordered ones. */
-const CLUSTER_SCOPED_KINDS = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding']);
 /** RBAC objects accept any name that is a valid path segment ("system:monitoring" is fine). */
 const PATH_SEGMENT_NAMED_KINDS = new Set(['Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding']);
 
@@ -74,8 +50,19 @@ interface ObjectIdentity {
   name: string;
 }
 
-/** Kubernetes templates: one object, or a `kind: List` of objects, each needing apiVersion, kind and metadata.name. */
-export function checkKubernetes(model: StackModel, sink: DiagnosticSink): void {
+/** The Kubernetes version that schemas describe: newer clusters may serve kinds and versions they do not know. */
+const SCHEMA_VERSION = 30;
+
+/**
+ * Kubernetes templates: one object, or a `kind: List` of objects, each needing apiVersion, kind and metadata.name,
+ * with an apiVersion the cluster version (`windflow.kubernetes.version`) serves.
+ */
+export function checkKubernetes(
+  model: StackModel,
+  sink: DiagnosticSink,
+  clusterVersion = DEFAULT_KUBERNETES_VERSION,
+): void {
+  const cluster = normaliseKubernetesVersion(clusterVersion) ?? DEFAULT_KUBERNETES_VERSION;
   checkTargetParameters(model, sink);
   checkDeploymentName(model, sink);
   sink.add(
@@ -90,7 +77,7 @@ export function checkKubernetes(model: StackModel, sink: DiagnosticSink): void {
 
   const kind = getIn(template, ['kind']);
   if (!(isScalar(kind) && kind.value === 'List')) {
-    checkObject(template, spanOf(templatePair.key), sink);
+    checkObject(template, spanOf(templatePair.key), sink, cluster);
     return;
   }
   const itemsPair = getPair(template, 'items');
@@ -114,7 +101,7 @@ export function checkKubernetes(model: StackModel, sink: DiagnosticSink): void {
       );
       return;
     }
-    const identity = checkObject(item, firstKeySpan(item), sink);
+    const identity = checkObject(item, firstKeySpan(item), sink, cluster);
     if (!identity) return;
     const key = `${identity.kind}/${identity.namespace}/${identity.name}`;
     const nameNode = getIn(item, ['metadata', 'name']) as Node;
@@ -135,7 +122,7 @@ function firstKeySpan(map: YAMLMap): Span {
 }
 
 /** Checks one object; returns its identity when kind and names are literal, for duplicate detection. */
-function checkObject(object: YAMLMap, anchor: Span, sink: DiagnosticSink): ObjectIdentity | undefined {
+function checkObject(object: YAMLMap, anchor: Span, sink: DiagnosticSink, cluster: string): ObjectIdentity | undefined {
   for (const required of ['apiVersion', 'kind']) {
     const value = getIn(object, [required]);
     if (value === undefined) {
@@ -147,14 +134,7 @@ function checkObject(object: YAMLMap, anchor: Span, sink: DiagnosticSink): Objec
   const kindNode = getIn(object, ['kind']);
   const kind =
     isScalar(kindNode) && typeof kindNode.value === 'string' && !hasJinja(kindNode.value) ? kindNode.value : undefined;
-  if (kind !== undefined && kind !== '' && !KUBERNETES_APPLY_ORDER.includes(kind)) {
-    sink.add(
-      'WF052',
-      'warning',
-      `the deployer does not know where to apply a ${kind} (it orders ${KUBERNETES_APPLY_ORDER.join(', ')})${didYouMean(kind, KUBERNETES_APPLY_ORDER)}; it is applied last`,
-      spanOf(kindNode),
-    );
-  }
+  if (kind !== undefined && kind !== '') checkApiVersion(object, kind, kindNode as Node, sink, cluster);
 
   const metadataPair = getPair(object, 'metadata');
   if (!metadataPair || !isMap(metadataPair.value)) {
@@ -195,7 +175,7 @@ function checkObject(object: YAMLMap, anchor: Span, sink: DiagnosticSink): Objec
   let namespace = '';
   if (isScalar(namespaceNode) && typeof namespaceNode.value === 'string' && !hasJinja(namespaceNode.value)) {
     namespace = namespaceNode.value;
-    if (kind !== undefined && CLUSTER_SCOPED_KINDS.has(kind)) {
+    if (kind !== undefined && isClusterScopedKind(kind)) {
       sink.add(
         'WF053',
         'information',
@@ -215,4 +195,67 @@ function checkObject(object: YAMLMap, anchor: Span, sink: DiagnosticSink): Objec
     }
   }
   return kind !== undefined && name !== undefined ? { kind, namespace, name } : undefined;
+}
+
+/** `v1`, `apps/v1`, `networking.k8s.io/v1`: groups of Kubernetes itself, as opposed to those of custom resources. */
+function isBuiltInGroup(apiVersion: string): boolean {
+  const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
+  return !group.includes('.') || group.endsWith('.k8s.io');
+}
+
+/**
+ * The apiVersion of a built-in kind: removed by the cluster version (error naming the replacement), deprecated
+ * (warning), or not one that serves the kind at all (`v1` Deployment, `apps/v1` Deploymnet). Custom resources, and
+ * kinds of API groups the schemas do not cover, are left alone.
+ */
+function checkApiVersion(object: YAMLMap, kind: string, kindNode: Node, sink: DiagnosticSink, cluster: string): void {
+  const apiVersionNode = getIn(object, ['apiVersion']);
+  if (!isScalar(apiVersionNode) || typeof apiVersionNode.value !== 'string' || hasJinja(apiVersionNode.value)) return;
+  const apiVersion = apiVersionNode.value.trim();
+  const span = spanOf(apiVersionNode);
+  const minor = minorOf(cluster);
+  const retired = retiredApi(apiVersion, kind);
+  if (retired) {
+    const instead = retired.replacement.includes(' ') ? retired.replacement : `\`${retired.replacement}\``;
+    if (minor >= retired.removedIn) {
+      sink.add(
+        'WF120',
+        'error',
+        `Kubernetes 1.${retired.removedIn} removed \`${apiVersion}\` ${kind} (the cluster version is ${cluster}): use ${instead}`,
+        span,
+      );
+    } else if (minor >= retired.deprecatedIn) {
+      sink.add(
+        'WF121',
+        'warning',
+        `\`${apiVersion}\` ${kind} is deprecated since Kubernetes 1.${retired.deprecatedIn} and removed in 1.${retired.removedIn}: use ${instead}`,
+        span,
+      );
+    }
+    return;
+  }
+  if (!isBuiltInGroup(apiVersion)) return;
+  const served = apiVersionsOf(kind);
+  if (served.includes(apiVersion)) return;
+  const groupKnown = kubernetesKinds().some((entry) => entry.apiVersion === apiVersion);
+  // Newer clusters serve kinds and versions the 1.30 schemas cannot know: say so without an error.
+  const severity = minor > SCHEMA_VERSION ? 'warning' : 'error';
+  if (served.length > 0) {
+    sink.add(
+      'WF052',
+      severity,
+      `\`${apiVersion}\` does not serve ${kind}: use ${served.map((version) => `\`${version}\``).join(' or ')}`,
+      span,
+    );
+  } else if (groupKnown) {
+    const kindsOfVersion = kubernetesKinds()
+      .filter((entry) => entry.apiVersion === apiVersion)
+      .map((entry) => entry.kind);
+    sink.add(
+      'WF052',
+      severity,
+      `\`${apiVersion}\` has no kind ${kind}${didYouMean(kind, kindsOfVersion)}`,
+      spanOf(kindNode),
+    );
+  }
 }
