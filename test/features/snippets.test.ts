@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import Ajv2020 from 'ajv/dist/2020';
+import { parse } from 'yaml';
 import { checkStack } from '../../server/src/stack/check';
+import { kubernetesSchema } from '../../server/src/stack/schemas/kubernetes';
 import { parseStack } from '../../server/src/stack/model';
 
 interface Snippet {
@@ -51,7 +54,9 @@ describe('snippets', () => {
   }
 
   it('has a variable snippet of each type and a group, each valid inside variables:', () => {
-    const variables = Object.entries(SNIPPETS).filter(([, snippet]) => snippet.body[0] !== 'metadata:');
+    const variables = Object.entries(SNIPPETS).filter(
+      ([name, snippet]) => snippet.body[0] !== 'metadata:' && !name.startsWith('Kubernetes '),
+    );
     const types = variables.map(([, snippet]) => /type: (\w+)/.exec(snippet.body.join('\n'))?.[1]);
     assert.deepEqual([...new Set(types)].sort(), [
       'boolean',
@@ -73,4 +78,42 @@ describe('snippets', () => {
       assert.deepEqual(found, [], name);
     }
   });
+
+  const kubernetesObjects = Object.entries(SNIPPETS).filter(([name]) => name.startsWith('Kubernetes '));
+
+  it('has a Kubernetes object skeleton for each common kind', () => {
+    assert.deepEqual(
+      kubernetesObjects.map(([, snippet]) => /^kind: (\w+)/m.exec(snippet.body.join('\n'))?.[1]),
+      [
+        'Deployment',
+        'Service',
+        'Ingress',
+        'ConfigMap',
+        'Secret',
+        'StatefulSet',
+        'Job',
+        'CronJob',
+        'PersistentVolumeClaim',
+      ],
+    );
+  });
+
+  for (const [name, snippet] of kubernetesObjects) {
+    it(`${name} expands to an object without errors or warnings, as the template and as a List item`, () => {
+      const kubernetesStack = stacks.find(([, stack]) => stack.body.join('\n').includes('target_type: kubernetes'))!;
+      const base = expand(kubernetesStack[1]);
+      const head = base.slice(0, base.indexOf('  deployment_name:'));
+      const variables = '\nvariables:\n  password:\n    type: password\n    label: Password\n    default: ""\n';
+      const asTemplate = `${head}template:\n${expand(snippet, '  ')}${variables}`;
+      assert.deepEqual(problems(asTemplate), [], asTemplate);
+      const item = expand(snippet, '      ').replace(/^ {6}/, '    - ');
+      const asItem = `${head}template:\n  apiVersion: v1\n  kind: List\n  items:\n${item}${variables}`;
+      assert.deepEqual(problems(asItem), [], asItem);
+      const object = parse(expand(snippet)) as { apiVersion: string; kind: string };
+      const validate = new Ajv2020({ allErrors: true, strict: false }).compile(
+        kubernetesSchema(object.apiVersion, object.kind)!,
+      );
+      assert.ok(validate(object), JSON.stringify(validate.errors));
+    });
+  }
 });
