@@ -41,11 +41,12 @@ describe('compose template checks', () => {
       '  version: "3"\n  services:\n    web:\n    worker:\n      command: run\n    ok:\n      build: .',
     );
     assert.deepEqual(
-      found(text).map((d) => [d.severity, d.span, d.message]),
+      found(text, ['WF042', 'WF102']).map((d) => [d.severity, d.code, d.span, d.message]),
       [
-        ['error', spanOf(text, 'web'), "service 'web' must be a mapping with `image` or `build`"],
+        ['error', 'WF102', spanOf(text, 'web'), 'web must be a mapping, not empty'],
         [
           'error',
+          'WF042',
           spanOf(text, 'worker'),
           "service 'worker' has neither `image` nor `build`: WindFlow rejects the template",
         ],
@@ -53,9 +54,9 @@ describe('compose template checks', () => {
     );
   });
 
-  it('WF042: an unknown top-level key, skipping x- extensions', () => {
+  it('WF100: an unknown top-level key, skipping x- extensions', () => {
     const text = compose('  version: "3"\n  x-common: {}\n  servics: {}\n  services:\n    web:\n      image: busybox');
-    const [d] = found(text);
+    const [d] = found(text, ['WF042', 'WF100']);
     assert.deepEqual([d.severity, d.span], ['error', spanOf(text, 'servics')]);
     assert.match(d.message, /did you mean 'services'\?/);
   });
@@ -109,15 +110,15 @@ describe('compose template checks', () => {
     );
   });
 
-  it('WF043: an unknown condition (error) and service_healthy on a service without healthcheck (warning)', () => {
+  it('WF103: an unknown condition (error); WF043: service_healthy on a service without healthcheck (warning)', () => {
     const text = compose(
       '  version: "3"\n  services:\n    db:\n      image: postgres\n    cache:\n      image: redis\n      healthcheck:\n        test: ["CMD", "redis-cli", "ping"]\n    web:\n      image: web\n      depends_on:\n        db:\n          condition: service_healthy\n        cache:\n          condition: service_ready',
     );
     assert.deepEqual(
-      found(text).map((d) => [d.severity, d.span]),
+      found(text, ['WF043', 'WF103']).map((d) => [d.severity, d.code, d.span]),
       [
-        ['warning', spanOf(text, 'service_healthy')],
-        ['error', spanOf(text, 'service_ready')],
+        ['warning', 'WF043', spanOf(text, 'service_healthy')],
+        ['error', 'WF103', spanOf(text, 'service_ready')],
       ],
     );
   });

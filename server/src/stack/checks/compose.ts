@@ -3,23 +3,11 @@ import { DiagnosticSink } from '../diagnostics';
 import { hasJinja, JinjaReference } from '../jinja';
 import { getIn, getPair, leafSpan, spanOf, StackModel, VariableDecl } from '../model';
 import { parseDuration, parsePortSpec, parseVolumeSpec } from '../specs';
-import { closest, didYouMean } from '../suggest';
+import { closest } from '../suggest';
 import { Span } from '../text';
 import { checkDeploymentName, checkTargetParameters, literalText } from './docker';
+import { checkComposeTemplateSchema } from './templateSchema';
 
-/** Top-level keys of the Compose specification; anything else makes `docker compose` refuse the file. */
-const COMPOSE_TOP_LEVEL_KEYS = [
-  'version',
-  'name',
-  'include',
-  'services',
-  'networks',
-  'volumes',
-  'configs',
-  'secrets',
-  'models',
-];
-const DEPENDS_ON_CONDITIONS = ['service_started', 'service_healthy', 'service_completed_successfully'];
 const HEALTHCHECK_DURATIONS = ['interval', 'timeout', 'start_period', 'start_interval'];
 /** Merge chains deeper than this are not followed (aliases cannot recurse, but a file can nest many). */
 const MAX_MERGE_DEPTH = 20;
@@ -69,15 +57,8 @@ export function checkCompose(model: StackModel, sink: DiagnosticSink): void {
       { data: { insert: 'version: "3.9"' } },
     );
   }
-  for (const entry of template.values()) {
-    if (COMPOSE_TOP_LEVEL_KEYS.includes(entry.name) || entry.name.startsWith('x-') || hasJinja(entry.name)) continue;
-    sink.add(
-      'WF042',
-      'error',
-      `'${entry.name}' is not a top-level Compose key${didYouMean(entry.name, COMPOSE_TOP_LEVEL_KEYS)}: docker compose refuses the file (service settings go under services.<name>)`,
-      spanOf(entry.key),
-    );
-  }
+  // Keys, types and values inside the document: the Compose schema (WF100–WF108).
+  checkComposeTemplateSchema(model, sink);
 
   const servicesEntry = template.get('services');
   if (!servicesEntry) {
@@ -89,7 +70,9 @@ export function checkCompose(model: StackModel, sink: DiagnosticSink): void {
     );
     return;
   }
-  if (!isMap(servicesEntry.value) || servicesEntry.value.items.length === 0) {
+  // Another shape than a mapping is the schema's wrong-type error.
+  if (!isMap(servicesEntry.value)) return;
+  if (servicesEntry.value.items.length === 0) {
     sink.add(
       'WF042',
       'error',
@@ -131,15 +114,8 @@ function readServices(
   for (const entry of entries(services, document).values()) {
     // Keys are never rendered, so a Jinja service name is taken literally; it cannot be checked meaningfully.
     if (hasJinja(entry.name)) continue;
-    if (!isMap(entry.value)) {
-      sink.add(
-        'WF042',
-        'error',
-        `service '${entry.name}' must be a mapping with \`image\` or \`build\``,
-        spanOf(entry.key),
-      );
-      continue;
-    }
+    // A service that is not a mapping is the schema's wrong-type error.
+    if (!isMap(entry.value)) continue;
     const fields = entries(entry.value, document);
     if (!fields.has('image') && !fields.has('build')) {
       sink.add(
@@ -215,16 +191,10 @@ function checkDependsOn(
       continue;
     }
     dependencies.push({ from: service.name, to: target.name, span });
+    // A condition outside the allowed ones is the schema's WF103.
     if (isScalar(target.condition) && typeof target.condition.value === 'string' && !hasJinja(target.condition.value)) {
       const condition = target.condition.value;
-      if (!DEPENDS_ON_CONDITIONS.includes(condition)) {
-        sink.add(
-          'WF043',
-          'error',
-          `condition '${condition}' is not one of ${DEPENDS_ON_CONDITIONS.join(', ')}${didYouMean(condition, DEPENDS_ON_CONDITIONS)}`,
-          spanOf(target.condition),
-        );
-      } else if (condition === 'service_healthy' && !hasHealthcheck(dependency, document)) {
+      if (condition === 'service_healthy' && !hasHealthcheck(dependency, document)) {
         sink.add(
           'WF043',
           'warning',

@@ -11,6 +11,7 @@ import {
   parseVolumeSpec,
 } from '../specs';
 import { didYouMean } from '../suggest';
+import { checkDockerTemplateSchema } from './templateSchema';
 
 /** Keys WindFlow's single-container path reads (format spec §9.1). */
 const WINDFLOW_DOCKER_KEYS = [
@@ -34,6 +35,7 @@ const DEPLOYMENT_NAME_ONLY = /^\s*\{\{-?\s*deployment_name\s*-?\}\}\s*$/;
 export function checkDocker(model: StackModel, sink: DiagnosticSink): void {
   checkTargetParameters(model, sink);
   checkDeploymentName(model, sink);
+  checkDockerTemplateSchema(model, sink);
   const templatePair = getPair(model.root, 'template');
   const template = templatePair?.value;
   if (!templatePair || !isMap(template)) return;

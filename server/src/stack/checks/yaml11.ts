@@ -3,7 +3,7 @@
  * author wrote — `22:22` is the base-60 number 1342, `yes` is true, `0755` is 493, `2024-01-01` is a date, `1.10` is
  * the float 1.1. A warning when the change breaks the value (a port mapping, a string variable), information otherwise.
  */
-import { isMap, isScalar, isSeq, Scalar } from 'yaml';
+import { isMap, isScalar, isSeq, Scalar, YAMLMap } from 'yaml';
 import { DiagnosticSink, Severity } from '../diagnostics';
 import { LIMITS, Path, spanOf, StackModel, VariableDecl } from '../model';
 import { describeKey } from '../schema';
@@ -14,7 +14,7 @@ const STRING_TYPES = new Set(['string', 'password', 'textarea']);
 type TrapKind = 'base60' | 'boolean' | 'octal' | 'float' | 'date';
 
 /** Which YAML 1.1 resolution turned this plain scalar into a non-string. */
-function trapKind(source: string, value: unknown): TrapKind | undefined {
+export function yaml11TrapKind(source: string, value: unknown): TrapKind | undefined {
   if (value instanceof Date) return 'date';
   if (typeof value === 'boolean') return /^(yes|no|on|off|y|n)$/i.test(source) ? 'boolean' : undefined;
   if (typeof value !== 'number') return undefined;
@@ -89,7 +89,7 @@ function report(
   if (node.type !== Scalar.PLAIN || typeof node.value === 'string' || node.value === null) return;
   const span = spanOf(node);
   const source = model.text.slice(span.start, span.end);
-  const kind = trapKind(source, node.value);
+  const kind = yaml11TrapKind(source, node.value);
   if (!kind) return;
   // An unquoted metadata.version is WF004's error; do not say it twice.
   if (path.length === 2 && path[0] === 'metadata' && path[1] === 'version') return;
@@ -133,6 +133,8 @@ export function checkYaml11(model: StackModel, sink: DiagnosticSink): void {
     if (depth > LIMITS.maxNesting) return;
     if (isScalar(node)) {
       report(model, owningVariable, node, path, false, sink);
+    } else if (isMap(node) && node.flow && reportUnquotedJinja(model, node, sink)) {
+      return;
     } else if (isMap(node)) {
       for (const pair of node.items) {
         const key = isScalar(pair.key) ? pair.key : undefined;
@@ -150,4 +152,30 @@ export function checkYaml11(model: StackModel, sink: DiagnosticSink): void {
     }
   };
   visit(model.root, 0);
+}
+
+/**
+ * An unquoted `{{ n }}` value (WF107): YAML reads it as a flow mapping whose only key is the mapping `{ n }`, so the
+ * value is never rendered and the stack silently gets a mapping. Returns whether it reported (the walk stops there).
+ */
+function reportUnquotedJinja(model: StackModel, node: YAMLMap, sink: DiagnosticSink): boolean {
+  if (!isUnquotedJinja(model, node)) return false;
+  const span = spanOf(node);
+  const source = model.text.slice(span.start, span.end);
+  const quoted = JSON.stringify(source);
+  sink.add(
+    'WF107',
+    'error',
+    `unquoted ${source} is read by YAML as a nested mapping, not as a Jinja string: it is never rendered; write ${quoted}`,
+    span,
+    { data: { quoted } },
+  );
+  return true;
+}
+
+/** A flow mapping written as `{{ … }}` on one line: Jinja the author forgot to quote. */
+export function isUnquotedJinja(model: StackModel, node: unknown): boolean {
+  if (!isMap(node) || !node.flow || !node.range) return false;
+  const source = model.text.slice(node.range[0], node.range[1]);
+  return source.startsWith('{{') && source.endsWith('}}') && !source.includes('\n');
 }

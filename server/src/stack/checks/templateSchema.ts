@@ -1,0 +1,133 @@
+/**
+ * The template against its target's schema (WF100–WF108): unknown keys, keys at the wrong level, wrong types, values
+ * not allowed, missing required fields, numbers out of range, and `{{ … }}` values that render to the wrong thing.
+ * The schema engine (../schemaEngine.ts) does the walk; this family turns its findings into coded diagnostics and
+ * tells it how each Jinja string renders.
+ */
+import { isMap, Node, Scalar } from 'yaml';
+import { DiagnosticSink } from '../diagnostics';
+import { getPair, StackModel, StringLeaf, VariableDecl } from '../model';
+import { checkAgainstSchema, FindingKind, JinjaValue, SchemaFinding } from '../schemaEngine';
+import { composeSchema } from '../schemas/compose';
+import { isUnquotedJinja, yaml11TrapKind } from './yaml11';
+
+const CODES: Record<FindingKind, string> = {
+  'unknown-key': 'WF100',
+  'wrong-level': 'WF101',
+  'wrong-type': 'WF102',
+  'not-allowed': 'WF103',
+  'missing-required': 'WF104',
+  'out-of-range': 'WF105',
+  'rendered-mismatch': 'WF106',
+  deprecated: 'WF108',
+};
+
+/** Keys of a `docker` template that our deployer reads with the meaning of the same Compose service key. */
+const DOCKER_KEYS_AS_IN_COMPOSE = ['command', 'entrypoint', 'user', 'working_dir', 'networks', 'network_mode'];
+
+/** `template` of a `docker_compose` or `docker_swarm` stack against the Compose schema. */
+export function checkComposeTemplateSchema(model: StackModel, sink: DiagnosticSink): void {
+  const pair = getPair(model.root, 'template');
+  if (!pair || !isMap(pair.value)) return;
+  report(model, checkAgainstSchema(pair.value, composeSchema, options(model, pair.key)), sink);
+}
+
+/**
+ * The keys of a `docker` template that mean what they mean in a Compose service: checked with that schema. The rest
+ * of the docker template (which keys the deployer reads, image, ports, volumes…) is checks/docker.ts's business.
+ */
+export function checkDockerTemplateSchema(model: StackModel, sink: DiagnosticSink): void {
+  const template = getPair(model.root, 'template')?.value;
+  if (!isMap(template)) return;
+  for (const key of DOCKER_KEYS_AS_IN_COMPOSE) {
+    const pair = getPair(template, key);
+    const schema = composeSchema.root.definitions?.service.properties?.[key];
+    if (!pair || !schema) continue;
+    const findings = checkAgainstSchema(
+      pair.value as Node | null,
+      composeSchema,
+      { ...options(model, pair.key), path: [key] },
+      schema,
+    );
+    report(model, findings, sink);
+  }
+}
+
+function options(model: StackModel, keyNode: Node) {
+  return {
+    document: model.document,
+    keyNode,
+    jinja: jinjaReader(model),
+    skip: (node: Node) => isUnquotedJinja(model, node),
+  };
+}
+
+function report(model: StackModel, findings: SchemaFinding[], sink: DiagnosticSink): void {
+  for (const finding of findings) {
+    if (finding.kind === 'wrong-type' && isYaml11Trap(model, finding)) continue;
+    sink.add(CODES[finding.kind], finding.severity, finding.message, finding.span, {
+      data: finding.data,
+      tags: finding.kind === 'deprecated' ? ['deprecated'] : undefined,
+    });
+  }
+}
+
+/** An unquoted `yes` or `22:22` where a string is needed: WF047 explains it and offers the quotes. */
+function isYaml11Trap(model: StackModel, finding: SchemaFinding): boolean {
+  const source = model.text.slice(finding.span.start, finding.span.end);
+  const kind = yaml11TrapKind(source, finding.value);
+  return kind !== undefined && kind !== 'float';
+}
+
+const STRING_TYPES = new Set(['string', 'password', 'textarea']);
+
+/**
+ * How each Jinja string of the template renders: the walk asks per scalar, so the leaves are indexed by node once.
+ * `{% %}` logic is never judged; one `{{ variable }}` is judged by the variable's type and default.
+ */
+function jinjaReader(model: StackModel): (node: Scalar<string>) => JinjaValue | undefined {
+  let byNode: Map<Scalar, StringLeaf> | undefined;
+  return (node) => {
+    if (!node.value.includes('{{') && !node.value.includes('{%') && !node.value.includes('{#')) return undefined;
+    byNode ??= new Map(
+      model.leaves
+        .filter((leaf) => leaf.scope === 'template' && leaf.scan.segments.length)
+        .map((leaf) => [leaf.node, leaf]),
+    );
+    const leaf = byNode.get(node);
+    if (!leaf) return undefined;
+    return renderedShape(model, leaf);
+  };
+}
+
+function renderedShape(model: StackModel, leaf: StringLeaf): JinjaValue {
+  const segments = leaf.scan.segments.filter((segment) => segment.kind !== 'comment');
+  if (segments.length === 0) return { kind: 'text' };
+  if (segments.some((segment) => segment.kind === 'statement') || leaf.scan.errors.length) return { kind: 'logic' };
+  const only = segments[0];
+  const whole = segments.length === 1 && leaf.value.trim() === leaf.value.slice(only.span.start, only.span.end).trim();
+  if (!whole) return { kind: 'text' };
+  const reference = only.references[0];
+  if (only.references.length !== 1 || only.filters.length || reference.call || reference.attributes.length > 1)
+    return { kind: 'text' };
+  const site = model.references.find((candidate) => candidate.leaf === leaf && candidate.reference === reference);
+  const decl: VariableDecl | undefined = reference.attributes.length ? site?.member : site?.variable;
+  // `{{ x }}` alone but with other tokens (`{{ a + b }}`): some text.
+  const onlyName = only.tokens.every((token) => token.type === 'name' || token.text === '.');
+  if (!onlyName) return { kind: 'text' };
+  if (!decl) {
+    if (reference.name === 'deployment_name') return { kind: 'variable', variable: 'deployment_name', type: 'string' };
+    // An undefined name is reported by the reference checks; its shape is unknown.
+    return { kind: 'logic' };
+  }
+  if (decl.type === 'group') return { kind: 'logic' };
+  const type = STRING_TYPES.has(decl.type ?? 'string')
+    ? 'string'
+    : (decl.type as 'integer' | 'number' | 'boolean' | undefined);
+  const fallback = decl.definition.default;
+  const value =
+    fallback === null || fallback === undefined || (typeof fallback === 'string' && fallback.includes('{'))
+      ? undefined
+      : fallback;
+  return { kind: 'variable', variable: decl.qualifiedName, type: type ?? 'string', value };
+}
