@@ -3,8 +3,10 @@ import { DiagnosticSink } from '../diagnostics';
 import { hasJinja } from '../jinja';
 import { getIn, getPair, spanOf, StackModel } from '../model';
 import { isValidDns1035Label, isValidDns1123Label, isValidDns1123Subdomain } from '../specs';
+import { checkAgainstSchema } from '../schemaEngine';
 import {
   apiVersionsOf,
+  compiledKubernetesSchema,
   DEFAULT_KUBERNETES_VERSION,
   kubernetesKinds,
   normaliseKubernetesVersion,
@@ -12,8 +14,8 @@ import {
 import { minorOf, retiredApi } from '../schemas/kubernetesApiVersions';
 import { isClusterScopedKind } from '../schemas/kubernetesKinds';
 import { didYouMean } from '../suggest';
-import { Span } from '../text';
 import { checkDeploymentName, checkTargetParameters } from './docker';
+import { options, report } from './templateSchema';
 
 /** RBAC objects accept any name that is a valid path segment ("system:monitoring" is fine). */
 const PATH_SEGMENT_NAMED_KINDS = new Set(['Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding']);
@@ -77,7 +79,7 @@ export function checkKubernetes(
 
   const kind = getIn(template, ['kind']);
   if (!(isScalar(kind) && kind.value === 'List')) {
-    checkObject(template, spanOf(templatePair.key), sink, cluster);
+    checkObject(model, template, templatePair.key as Node, sink, cluster);
     return;
   }
   const itemsPair = getPair(template, 'items');
@@ -101,7 +103,7 @@ export function checkKubernetes(
       );
       return;
     }
-    const identity = checkObject(item, firstKeySpan(item), sink, cluster);
+    const identity = checkObject(model, item, item.items[0]?.key as Node | undefined, sink, cluster);
     if (!identity) return;
     const key = `${identity.kind}/${identity.namespace}/${identity.name}`;
     const nameNode = getIn(item, ['metadata', 'name']) as Node;
@@ -116,13 +118,18 @@ export function checkKubernetes(
   });
 }
 
-function firstKeySpan(map: YAMLMap): Span {
-  const first = map.items[0];
-  return spanOf(first?.key as Node | undefined, spanOf(map));
-}
-
-/** Checks one object; returns its identity when kind and names are literal, for duplicate detection. */
-function checkObject(object: YAMLMap, anchor: Span, sink: DiagnosticSink, cluster: string): ObjectIdentity | undefined {
+/**
+ * Checks one object (its shape, names, apiVersion, and its content against the schema of its kind); returns its
+ * identity when kind and names are literal, for duplicate detection.
+ */
+function checkObject(
+  model: StackModel,
+  object: YAMLMap,
+  keyNode: Node | undefined,
+  sink: DiagnosticSink,
+  cluster: string,
+): ObjectIdentity | undefined {
+  const anchor = spanOf(keyNode, spanOf(object));
   for (const required of ['apiVersion', 'kind']) {
     const value = getIn(object, [required]);
     if (value === undefined) {
@@ -134,7 +141,13 @@ function checkObject(object: YAMLMap, anchor: Span, sink: DiagnosticSink, cluste
   const kindNode = getIn(object, ['kind']);
   const kind =
     isScalar(kindNode) && typeof kindNode.value === 'string' && !hasJinja(kindNode.value) ? kindNode.value : undefined;
-  if (kind !== undefined && kind !== '') checkApiVersion(object, kind, kindNode as Node, sink, cluster);
+  if (kind !== undefined && kind !== '') {
+    checkApiVersion(object, kind, kindNode as Node, sink, cluster);
+    const apiVersionNode = getIn(object, ['apiVersion']);
+    const apiVersion = isScalar(apiVersionNode) && typeof apiVersionNode.value === 'string' ? apiVersionNode.value : '';
+    const compiled = compiledKubernetesSchema(apiVersion.trim(), kind);
+    if (compiled) report(model, checkAgainstSchema(object, compiled, options(model, keyNode ?? object)), sink);
+  }
 
   const metadataPair = getPair(object, 'metadata');
   if (!metadataPair || !isMap(metadataPair.value)) {

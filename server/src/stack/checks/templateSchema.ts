@@ -53,7 +53,7 @@ export function checkDockerTemplateSchema(model: StackModel, sink: DiagnosticSin
   }
 }
 
-function options(model: StackModel, keyNode: Node) {
+export function options(model: StackModel, keyNode: Node) {
   return {
     document: model.document,
     keyNode,
@@ -62,7 +62,7 @@ function options(model: StackModel, keyNode: Node) {
   };
 }
 
-function report(model: StackModel, findings: SchemaFinding[], sink: DiagnosticSink): void {
+export function report(model: StackModel, findings: SchemaFinding[], sink: DiagnosticSink): void {
   for (const finding of findings) {
     if (finding.kind === 'wrong-type' && isYaml11Trap(model, finding)) continue;
     sink.add(CODES[finding.kind], finding.severity, finding.message, finding.span, {

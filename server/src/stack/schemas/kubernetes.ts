@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { CompiledSchema } from '../schemaEngine';
 
 /** A JSON Schema object as generated (standard keywords only, references as `#/$defs/<module>.<Type>`). */
 export type JsonSchema = { [keyword: string]: unknown };
@@ -96,9 +97,49 @@ export function kubernetesSchema(apiVersion: string, kind: string): JsonSchema |
   const entry = kinds().get(key);
   if (!entry) return undefined;
   const root = definition(entry.definition);
-  const schema: JsonSchema = { ...root, $defs: referencedDefinitions(root) };
+  const $defs = referencedDefinitions(root);
+  for (const [id, title] of Object.entries(PLACE_TITLES)) {
+    if ($defs[id]) $defs[id] = { ...$defs[id], 'x-windflow-title': title };
+  }
+  const schema: JsonSchema = { ...root, $defs };
   schemas.set(key, schema);
   return schema;
+}
+
+/** How "key at the wrong level" messages name the places a misplaced key belongs to. */
+const PLACE_TITLES: Record<string, string> = {
+  'core.v1.Container': 'a container',
+  'core.v1.PodSpec': 'a pod spec',
+  'core.v1.PodTemplateSpec': 'a pod template',
+  'meta.v1.ObjectMeta': 'metadata',
+  'core.v1.ContainerPort': 'a container port',
+  'core.v1.ServicePort': 'a Service port',
+  'core.v1.ServiceSpec': 'the Service spec',
+  'core.v1.Volume': 'a volume',
+  'core.v1.VolumeMount': 'a volume mount',
+  'core.v1.EnvVar': 'an environment variable',
+  'core.v1.Probe': 'a probe',
+  'core.v1.ResourceRequirements': 'resources',
+  'apps.v1.DeploymentSpec': 'the Deployment spec',
+  'apps.v1.StatefulSetSpec': 'the StatefulSet spec',
+  'batch.v1.JobSpec': 'the Job spec',
+  'batch.v1.CronJobSpec': 'the CronJob spec',
+  'networking.v1.IngressRule': 'an Ingress rule',
+};
+
+const compiledSchemas = new Map<string, CompiledSchema>();
+
+/** The kind's schema compiled for the schema engine (checks, completion, hover), or undefined for custom resources. */
+export function compiledKubernetesSchema(apiVersion: string, kind: string): CompiledSchema | undefined {
+  const key = `${apiVersion} ${kind}`;
+  let compiled = compiledSchemas.get(key);
+  if (!compiled) {
+    const schema = kubernetesSchema(apiVersion, kind);
+    if (!schema) return undefined;
+    compiled = new CompiledSchema(schema, { name: `${kind} (${apiVersion})` });
+    compiledSchemas.set(key, compiled);
+  }
+  return compiled;
 }
 
 /** Every built-in apiVersion/kind pair, sorted by apiVersion then kind (for completion). */
