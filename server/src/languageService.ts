@@ -27,7 +27,7 @@ import { complete } from './features/completion';
 import { definition } from './features/definition';
 import { encodingDiagnostics, toLspDiagnostics } from './features/diagnostics';
 import { foldingRanges } from './features/folding';
-import { hover } from './features/hover';
+import { hover, HoverOptions } from './features/hover';
 import { inlayHints } from './features/inlayHints';
 import { highlights, references } from './features/references';
 import { prepareRename, rename } from './features/rename';
@@ -87,8 +87,8 @@ export function createLanguageService(options: LanguageServiceOptions = {}) {
     complete(text: string, offset: number, uri?: string): CompletionItem[] {
       return complete(modelOf(text, uri), offset);
     },
-    hover(text: string, offset: number, uri?: string): Hover | null {
-      return hover(modelOf(text, uri), offset);
+    hover(text: string, offset: number, uri?: string, hoverOptions: HoverOptions = {}): Hover | null {
+      return hover(modelOf(text, uri), offset, hoverOptions);
     },
     definition(text: string, offset: number, uri: string): LocationLink[] {
       return definition(modelOf(text, uri), uri, offset);

@@ -188,9 +188,12 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     }),
   );
   connection.onHover(
-    guard('hover', null, ({ textDocument, position }) => {
+    guard('hover', null, async ({ textDocument, position }) => {
       const document = documentOf(textDocument.uri);
-      return service.hover(document.getText(), document.offsetAt(position), textDocument.uri);
+      const settings = await settingsFor(textDocument.uri);
+      return service.hover(document.getText(), document.offsetAt(position), textDocument.uri, {
+        kubernetesVersion: settings.kubernetes.version,
+      });
     }),
   );
   connection.onDefinition(

@@ -3,6 +3,7 @@ import { CompletionItem, CompletionItemKind, InsertTextFormat, Range } from 'vsc
 import { FunctionSignature, HELPER_FUNCTIONS, JINJA_FILTERS, signatureLabel } from '../stack/functions';
 import { getIn, Path, RenderScope, StackModel, VariableDecl } from '../stack/model';
 import { describeKey, keysAt } from '../stack/schema';
+import { describeKubernetesKey, kubernetesIdentityValues, kubernetesKeysAt } from '../stack/schemas/kubernetesTemplate';
 import { describeFunction, describeVariable } from './hover';
 import { leafAt, scalarPairs, toRange } from './locate';
 
@@ -279,7 +280,7 @@ function yamlCompletions(model: StackModel, offset: number): CompletionItem[] {
   const present = siblingKeys(model, line, column);
   const named = nameKeyItems(model, parent, range, present);
   if (named) return named;
-  return keysAt(parent, model.targetType)
+  return (kubernetesKeysAt(model, parent) ?? keysAt(parent, model.targetType))
     .filter((info) => !present.has(info.name))
     .map((info) => ({
       label: info.name,
@@ -385,8 +386,10 @@ function valueCompletions(model: StackModel, path: Path, range: Range): Completi
     if (Array.isArray(decl?.definition.enum))
       values.push(...decl.definition.enum.map((value) => ({ value: String(value), detail: 'enum value' })));
     else if (decl?.type === 'boolean') values.push({ value: 'true' }, { value: 'false' });
+  } else if (kubernetesIdentityValues(model, path)) {
+    values.push(...kubernetesIdentityValues(model, path)!);
   } else {
-    const described = describeKey(path, model.targetType);
+    const described = describeKubernetesKey(model, path) ?? describeKey(path, model.targetType);
     if (described?.enum) values.push(...described.enum.map((value) => ({ value: String(value) })));
     else if (described?.type === 'boolean') values.push({ value: 'true' }, { value: 'false' });
   }

@@ -3,6 +3,7 @@ import { FUNCTIONS_BY_NAME, FunctionSignature, signatureLabel } from '../stack/f
 import { Node } from 'yaml';
 import { declarationAt, leafSpan, StackModel, VariableDecl } from '../stack/model';
 import { describeKey } from '../stack/schema';
+import { describeKubernetesKey } from '../stack/schemas/kubernetesTemplate';
 import { Span } from '../stack/text';
 import { contains, displayDefault, leafAt, pairAt, segmentAt, toRange, valueIndexAt } from './locate';
 
@@ -41,19 +42,26 @@ const DEPLOYMENT_NAME_HELP =
   '**deployment_name**: the name of this deployment (the container name for `docker`, the project name otherwise). ' +
   'Set by WindFlow for `template`, `target_parameters` and `deployment_notes`.';
 
-export function hover(model: StackModel, offset: number): Hover | null {
+export interface HoverOptions {
+  /** `windflow.kubernetes.version`: which Kubernetes API reference hovers link to. */
+  kubernetesVersion?: string;
+}
+
+export function hover(model: StackModel, offset: number, options: HoverOptions = {}): Hover | null {
   const jinja = jinjaHover(model, offset);
   if (jinja) return jinja;
   const decl = declarationAt(model, offset);
   if (decl) return markdown(model, describeVariable(decl), decl.keySpan);
   const at = pairAt(model, offset);
   if (at?.onKey) {
-    const described = describeKey(at.path, model.targetType);
+    const kubernetes = describeKubernetesKey(model, at.path, options.kubernetesVersion);
+    const described = kubernetes ?? describeKey(at.path, model.targetType);
     const keyRange = (at.pair.key as Node | null)?.range;
     if (described?.description && keyRange) {
       const facts = [
         described.type && `Type: \`${described.type}\``,
         described.enum && `One of: ${described.enum.map((value) => `\`${String(value)}\``).join(', ')}`,
+        kubernetes?.documentation && `[Kubernetes API reference](${kubernetes.documentation})`,
       ];
       const value = [`**${at.path[at.path.length - 1]}**: ${described.description}`, ...facts.filter(Boolean)].join(
         '\n\n',
