@@ -54,4 +54,25 @@ describe('language server bundle over stdio', () => {
     });
     assert.deepEqual(hover?.contents, { kind: 'markdown', value: '**Tag** `tag`: string\n\nDefault: `latest`' });
   });
+
+  it('checks kubernetes templates with the schemas copied next to the bundle', async () => {
+    const uri = 'file:///work/stacks/kube.stack.yaml';
+    const text = [
+      'metadata:',
+      '  name: web',
+      '  target_type: kubernetes',
+      'template:',
+      '  apiVersion: v1',
+      '  kind: Service',
+      '  metadata:',
+      '    name: web',
+      '  spec:',
+      '    type: LoadBalancr',
+      '',
+    ].join('\n');
+    client.open(uri, text);
+    const published = await client.diagnostics(uri, 1);
+    const notAllowed = published.diagnostics.find((diagnostic) => diagnostic.code === 'WF103');
+    assert.deepEqual(notAllowed?.range, range(9, 10, 9, 21));
+  });
 });
