@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { generateComposeStack } from './generate';
+import { benchKubernetes } from './kubernetes';
 import { measureServer, median, percentile, ServerMeasurements, ServerSpec } from './languageServers';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -116,7 +117,7 @@ async function benchLanguageServers(): Promise<string> {
 async function main(): Promise<void> {
   if (!existsSync(path.join(ROOT, 'dist', 'server.js')))
     throw new Error('dist/server.js is missing: run npm run build first');
-  const languageServers = await benchLanguageServers();
+  const languageServers = `${await benchLanguageServers()}\n${await benchKubernetes(ROOT, OUT)}`;
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   const report = [
     '# Performance',

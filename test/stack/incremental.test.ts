@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { generateComposeStack } from '../../bench/generate';
+import { generateKubernetesStack } from '../../bench/kubernetes';
 import { checkStack, parseStack, StackModel } from '../../server/src/stack';
 import { IncrementalStackParser } from '../../server/src/stack/incremental';
 import { leafSpan } from '../../server/src/stack/model';
@@ -61,6 +62,43 @@ describe('incremental parsing', () => {
         assert.deepEqual(observe(parser.update(text)), observe(parseStack(text)), `seed ${seed} step ${step}`);
       }
     }
+  });
+
+  it('equals a full parse after random edits of a long sequence (a kubernetes kind: List), split per item', function () {
+    this.timeout(120_000);
+    const listSnippets = [
+      ...SNIPPETS,
+      '\n    - apiVersion: v1\n      kind: ConfigMap\n      metadata:\n        name: extra',
+      '- ',
+      '\n  - x',
+      '\n\n',
+    ];
+    for (let seed = 1; seed <= 4; seed++) {
+      const next = random(seed);
+      const parser = new IncrementalStackParser();
+      let text = generateKubernetesStack(16, 6);
+      assert.deepEqual(observe(parser.update(text)), observe(parseStack(text)));
+      assert.equal(parser.lastUpdate.mode, 'chunks');
+      for (let step = 0; step < 25; step++) {
+        const at = next(text.length);
+        if (next(3) === 0) text = text.slice(0, at) + text.slice(Math.min(text.length, at + 1 + next(30)));
+        else text = text.slice(0, at) + listSnippets[next(listSnippets.length)] + text.slice(at);
+        assert.deepEqual(observe(parser.update(text)), observe(parseStack(text)), `seed ${seed} step ${step}`);
+      }
+    }
+  });
+
+  it('re-parses only the List item an edit touched', () => {
+    const parser = new IncrementalStackParser();
+    const text = generateKubernetesStack(20, 6);
+    parser.update(text);
+    const at = text.indexOf('INDEX: "10"');
+    const edited = `${text.slice(0, at)}EXTRA: "1"\n        ${text.slice(at)}`;
+    const model = parser.update(edited);
+    assert.equal(parser.lastUpdate.mode, 'chunks');
+    assert.equal(parser.lastUpdate.parsedChunks, 1);
+    assert.ok(parser.lastUpdate.reusedChunks > 60);
+    assert.deepEqual(observe(model), observe(parseStack(edited)));
   });
 
   it('re-parses only the chunk an edit touched', () => {

@@ -23,6 +23,16 @@ export function parseBlockYaml(text: string, base = 0): YAMLMap | undefined {
   }
 }
 
+/** A block sequence read on its own (one chunk of a long sequence), or undefined when yaml must read it. */
+export function parseBlockYamlSequence(text: string, base = 0): YAMLSeq | undefined {
+  if (UNSUPPORTED_TEXT.test(text)) return undefined;
+  try {
+    return new BlockReader(text, base).sequenceDocument();
+  } catch {
+    return undefined;
+  }
+}
+
 /** Escapes, tags, anchors, aliases, tabs, control characters and other line breaks need the full parser. */
 // eslint-disable-next-line no-control-regex
 const UNSUPPORTED_TEXT = /\\|[!&*]|[\x00-\x09\x0b-\x1f\x7f\u0085\u2028\u2029\ufeff]/;
@@ -81,6 +91,17 @@ class BlockReader {
     this.skipBlank();
     if (this.index < this.lines.length) unsupported();
     return map;
+  }
+
+  sequenceDocument(): YAMLSeq {
+    this.skipBlank();
+    if (this.afterBlank || this.index >= this.lines.length) unsupported();
+    const line = this.lines[this.index];
+    if (!this.isSequenceEntry(line, line.indent)) unsupported();
+    const seq = this.sequence(line.indent);
+    this.skipBlank();
+    if (this.index < this.lines.length) unsupported();
+    return seq;
   }
 
   /**

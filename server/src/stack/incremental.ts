@@ -1,5 +1,18 @@
-import { Document, isAlias, isMap, isPair, isScalar, isSeq, Node, Pair, parseDocument, Scalar, YAMLMap } from 'yaml';
-import { parseBlockYaml } from './blockYaml';
+import {
+  Document,
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  Node,
+  Pair,
+  parseDocument,
+  Scalar,
+  YAMLMap,
+  YAMLSeq,
+} from 'yaml';
+import { parseBlockYaml, parseBlockYamlSequence } from './blockYaml';
 import { IndentedLine, indentedLines } from './text';
 import { buildModel, LeafCache, LIMITS, oversizedModel, readYaml, StackModel, YAML_OPTIONS } from './model';
 
@@ -7,7 +20,8 @@ import { buildModel, LeafCache, LIMITS, oversizedModel, readYaml, StackModel, YA
  * Re-reads a stack file after an edit by parsing only the parts whose text changed.
  *
  * The text is cut into chunks along block-mapping keys: each top-level section, and inside a large section each of
- * its entries (so a 700-service Compose template becomes one chunk per service). A chunk is parsed on its own; an
+ * its entries (so a 700-service Compose template becomes one chunk per service), or each item of a long block
+ * sequence without comments (so a Kubernetes `kind: List` becomes one chunk per object). A chunk is parsed on its own; an
  * unchanged chunk is reused from the previous update and only shifted to its new offset. Whenever the text has
  * anything that could make a chunk depend on another (anchors, aliases, merge keys, tabs, several documents, flow
  * collections or quoted scalars spanning chunks, any parse error), it falls back to a full parse, so the model is
@@ -45,23 +59,24 @@ export class IncrementalStackParser {
     const previous = this.reusable;
     const next = new Map<string, ParsedChunk[]>();
     const counts = { parsed: 0, reused: 0 };
-    const take = (chunkText: string, start: number): Pair | undefined => {
+    const take = (chunkText: string, start: number): Pair | Node | undefined => {
       const candidates = previous.get(chunkText);
       let chunk = candidates?.pop();
       if (chunk) {
-        if (chunk.start !== start) shiftPair(chunk.pair, start - chunk.start);
+        if (chunk.start !== start) shiftChunk(chunk.node, start - chunk.start);
         chunk.start = start;
         counts.reused++;
       } else {
-        const pair = parseChunk(chunkText, start);
-        if (!pair) return undefined;
-        chunk = { pair, start };
+        // Only sequence items start with their `-`; every other chunk is one mapping entry.
+        const node = /^ *- /.test(chunkText) ? parseItemChunk(chunkText, start) : parseChunk(chunkText, start);
+        if (!node) return undefined;
+        chunk = { node, start };
         counts.parsed++;
       }
       const list = next.get(chunkText);
       if (list) list.push(chunk);
       else next.set(chunkText, [chunk]);
-      return chunk.pair;
+      return chunk.node;
     };
     const pairs = buildPairs(text, entries, take);
     if (!pairs) {
@@ -80,7 +95,8 @@ export class IncrementalStackParser {
 }
 
 interface ParsedChunk {
-  pair: Pair;
+  /** A mapping entry, or the node of a sequence item. */
+  node: Pair | Node;
   start: number;
 }
 
@@ -90,6 +106,8 @@ interface Entry {
   end: number;
   /** Where the first child entry starts, when the entry is split. */
   children?: Entry[];
+  /** The items of the entry's block sequence, when that is split instead. */
+  items?: Entry[];
 }
 
 const MIN_INCREMENTAL_LENGTH = 20_000;
@@ -129,7 +147,10 @@ function splitEntries(
       start: lines[firstLine].start,
       end: lastLine < lines.length ? lines[lastLine].start : text.length,
     };
-    if (lastLine - lineIndex > SPLIT_LINES) entry.children = splitChildren(text, lines, lineIndex, lastLine, indent);
+    if (lastLine - lineIndex > SPLIT_LINES) {
+      entry.children = splitChildren(text, lines, lineIndex, lastLine, indent);
+      if (!entry.children) entry.items = splitItems(text, lines, lineIndex, lastLine, indent);
+    }
     entries.push(entry);
   });
   return entries;
@@ -156,20 +177,60 @@ function splitChildren(
   return children;
 }
 
+/** The items of a block sequence under a key, one entry each; undefined for anything but plain items. */
+function splitItems(
+  text: string,
+  lines: IndentedLine[],
+  keyLine: number,
+  to: number,
+  indent: number,
+): Entry[] | undefined {
+  const header = lines[keyLine];
+  if (!BLOCK_KEY_LINE.test(text.slice(header.start, header.end))) return undefined;
+  let first = keyLine + 1;
+  while (first < to && lines[first].blank) first++;
+  if (first >= to) return undefined;
+  const itemIndent = lines[first].indent;
+  const items: Entry[] = [];
+  for (let i = first; i < to; i++) {
+    const line = lines[i];
+    if (line.blank) continue;
+    // Comments between items are attached by yaml's own rules: those sequences stay one chunk.
+    if (line.comment || line.indent < itemIndent) return undefined;
+    if (line.indent > itemIndent) continue;
+    if (!/^- /.test(text.slice(line.start + itemIndent, line.end))) return undefined;
+    if (items.length > 0) items[items.length - 1].end = line.start;
+    items.push({ start: line.start, end: to < lines.length ? lines[to].start : text.length });
+  }
+  return itemIndent > indent && items.length > 1 ? items : undefined;
+}
+
 function buildPairs(
   text: string,
   entries: Entry[],
-  take: (chunkText: string, start: number) => Pair | undefined,
+  take: (chunkText: string, start: number) => Pair | Node | undefined,
 ): Pair[] | undefined {
   const pairs: Pair[] = [];
   for (const entry of entries) {
+    if (entry.items) {
+      const headerPair = take(text.slice(entry.start, entry.items[0].start), entry.start) as Pair | undefined;
+      if (!headerPair || !isScalar(headerPair.value) || headerPair.value.value !== null) return undefined;
+      const nodes: Node[] = [];
+      for (const item of entry.items) {
+        const node = take(text.slice(item.start, item.end), item.start) as Node | undefined;
+        if (!node) return undefined;
+        nodes.push(node);
+      }
+      pairs.push(new Pair(headerPair.key, seqOf(nodes, text.indexOf('-', entry.items[0].start))));
+      continue;
+    }
     if (!entry.children) {
-      const pair = take(text.slice(entry.start, entry.end), entry.start);
+      const pair = take(text.slice(entry.start, entry.end), entry.start) as Pair | undefined;
       if (!pair) return undefined;
       pairs.push(pair);
       continue;
     }
-    const headerPair = take(text.slice(entry.start, entry.children[0].start), entry.start);
+    const headerPair = take(text.slice(entry.start, entry.children[0].start), entry.start) as Pair | undefined;
     if (!headerPair || !isScalar(headerPair.value) || headerPair.value.value !== null) return undefined;
     const childPairs = buildPairs(text, entry.children, take);
     if (!childPairs) return undefined;
@@ -190,6 +251,25 @@ function mapOf(pairs: Pair[]): YAMLMap {
   return map;
 }
 
+/** A block sequence over item nodes, with the range a full parse gives it (from its first `-`). */
+function seqOf(nodes: Node[], firstDash: number): YAMLSeq {
+  const seq = new YAMLSeq();
+  seq.items = nodes;
+  const end = nodes[nodes.length - 1].range![2];
+  seq.range = [firstDash, end, end];
+  return seq;
+}
+
+/** Parses one sequence item's text on its own (`- …`) and returns its node at the item's offset. */
+function parseItemChunk(chunkText: string, start: number): Node | undefined {
+  const read = parseBlockYamlSequence(chunkText, start);
+  const contents = read ?? parseWithYaml(chunkText);
+  if (!isSeq(contents) || contents.items.length !== 1) return undefined;
+  const item = contents.items[0] as Node;
+  if (!read) shiftNode(item, start);
+  return item;
+}
+
 /** Parses one entry's text on its own and moves its nodes to the entry's offset; undefined when unsure. */
 function parseChunk(chunkText: string, start: number): Pair | undefined {
   // The block reader places its nodes at the entry's offset already; yaml's are moved there.
@@ -204,6 +284,11 @@ function parseChunk(chunkText: string, start: number): Pair | undefined {
 function parseWithYaml(chunkText: string): unknown {
   const document = parseDocument(chunkText, YAML_OPTIONS);
   return document.errors.length > 0 || document.warnings.length > 0 ? undefined : document.contents;
+}
+
+function shiftChunk(node: Pair | Node, delta: number): void {
+  if (isPair(node)) shiftPair(node, delta);
+  else shiftNode(node, delta);
 }
 
 function shiftPair(pair: Pair, delta: number): void {

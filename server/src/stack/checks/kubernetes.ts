@@ -46,6 +46,14 @@ export function kubernetesNameRule(kind: string | undefined): { what: string; va
   };
 }
 
+/** What every object of one template is checked with; the schema options index the template's strings once. */
+interface ObjectContext {
+  model: StackModel;
+  sink: DiagnosticSink;
+  cluster: string;
+  schemaOptions: ReturnType<typeof options>;
+}
+
 interface ObjectIdentity {
   kind: string;
   namespace: string;
@@ -76,10 +84,11 @@ export function checkKubernetes(
   const templatePair = getPair(model.root, 'template');
   const template = templatePair?.value;
   if (!templatePair || !isMap(template)) return;
+  const context: ObjectContext = { model, sink, cluster, schemaOptions: options(model, templatePair.key as Node) };
 
   const kind = getIn(template, ['kind']);
   if (!(isScalar(kind) && kind.value === 'List')) {
-    checkObject(model, template, templatePair.key as Node, sink, cluster);
+    checkObject(context, template, templatePair.key as Node);
     return;
   }
   const itemsPair = getPair(template, 'items');
@@ -103,7 +112,7 @@ export function checkKubernetes(
       );
       return;
     }
-    const identity = checkObject(model, item, item.items[0]?.key as Node | undefined, sink, cluster);
+    const identity = checkObject(context, item, item.items[0]?.key as Node | undefined);
     if (!identity) return;
     const key = `${identity.kind}/${identity.namespace}/${identity.name}`;
     const nameNode = getIn(item, ['metadata', 'name']) as Node;
@@ -122,13 +131,8 @@ export function checkKubernetes(
  * Checks one object (its shape, names, apiVersion, and its content against the schema of its kind); returns its
  * identity when kind and names are literal, for duplicate detection.
  */
-function checkObject(
-  model: StackModel,
-  object: YAMLMap,
-  keyNode: Node | undefined,
-  sink: DiagnosticSink,
-  cluster: string,
-): ObjectIdentity | undefined {
+function checkObject(context: ObjectContext, object: YAMLMap, keyNode: Node | undefined): ObjectIdentity | undefined {
+  const { model, sink, cluster } = context;
   const anchor = spanOf(keyNode, spanOf(object));
   for (const required of ['apiVersion', 'kind']) {
     const value = getIn(object, [required]);
@@ -146,7 +150,10 @@ function checkObject(
     const apiVersionNode = getIn(object, ['apiVersion']);
     const apiVersion = isScalar(apiVersionNode) && typeof apiVersionNode.value === 'string' ? apiVersionNode.value : '';
     const compiled = compiledKubernetesSchema(apiVersion.trim(), kind);
-    if (compiled) report(model, checkAgainstSchema(object, compiled, options(model, keyNode ?? object)), sink);
+    if (compiled) {
+      const findings = checkAgainstSchema(object, compiled, { ...context.schemaOptions, keyNode: keyNode ?? object });
+      report(model, findings, sink);
+    }
   }
 
   const metadataPair = getPair(object, 'metadata');
