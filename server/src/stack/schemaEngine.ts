@@ -516,7 +516,9 @@ function validateBranches(context: Context, branches: JsonSchema[], target: Targ
   }
   if (bestScore >= 1000) {
     // No branch has the value's shape: one finding naming every accepted shape.
-    return [wrongType(target, [...new Set(allowedTypes)])];
+    const types = [...new Set(allowedTypes)];
+    const jinja = kind === 'jinja' ? context.jinja?.(target.node as Scalar<string>) : undefined;
+    return jinja ? validateJinja(context, { type: types }, target, jinja, types) : [wrongType(target, types)];
   }
   return best ?? [];
 }
@@ -684,6 +686,12 @@ function validateJinja(
   const allowed = schema.enum ?? (schema.const !== undefined ? [schema.const] : undefined);
   if (allowed && !allowed.some((candidate) => candidate === value || String(candidate) === String(value)))
     return [mismatch(`defaults to '${shorten(formatValue(value))}'`)];
+  if (
+    schema.pattern !== undefined &&
+    typeof value === 'string' &&
+    !context.compiled.pattern(schema.pattern).test(value)
+  )
+    return [mismatch(`defaults to '${shorten(value)}'`)];
   if (typeof value === 'number') {
     const range = validateScalarValue(
       context.compiled,
@@ -782,7 +790,11 @@ function unknownKey(compiled: CompiledSchema, schema: JsonSchema, entry: Entry, 
   if (!suggestion) {
     const places = compiled.placesOf(entry.name);
     if (places.length) {
+      // The shallowest places are what the author most likely meant (`image` of a service, not of a volume).
+      const depth = (place: Place) => place.path.split(/\.|\[\]/).length;
+      const shallowest = depth(places[0]);
       const shown = places
+        .filter((place) => depth(place) === shallowest)
         .slice(0, 2)
         .map((place) => `${place.title ? `${place.title} (` : ''}\`${place.path}\`${place.title ? ')' : ''}`);
       return {

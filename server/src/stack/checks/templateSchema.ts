@@ -63,8 +63,13 @@ function options(model: StackModel, keyNode: Node) {
 }
 
 function report(model: StackModel, findings: SchemaFinding[], sink: DiagnosticSink): void {
+  // What a YAML anchor brings into several places is reported once, where it is written.
+  const seen = new Set<string>();
   for (const finding of findings) {
     if (finding.kind === 'wrong-type' && isYaml11Trap(model, finding)) continue;
+    const key = `${finding.kind}:${finding.span.start}:${finding.span.end}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
     sink.add(CODES[finding.kind], finding.severity, finding.message, finding.span, {
       data: finding.data,
       tags: finding.kind === 'deprecated' ? ['deprecated'] : undefined,
