@@ -5,6 +5,7 @@ import { getIn, Path, RenderScope, StackModel, VariableDecl } from '../stack/mod
 import { describeKey, keysAt } from '../stack/schema';
 import { describeFunction, describeVariable } from './hover';
 import { leafAt, scalarPairs, toRange } from './locate';
+import { templateKeyItems, templateValueItems } from './schemaCompletion';
 
 /** Scopes where WindFlow injects `deployment_name` (format spec §8.2). */
 const DEPLOYMENT_NAME_SCOPES = new Set<RenderScope>(['template', 'target_parameters', 'deployment_notes']);
@@ -279,6 +280,8 @@ function yamlCompletions(model: StackModel, offset: number): CompletionItem[] {
   const present = siblingKeys(model, line, column);
   const named = nameKeyItems(model, parent, range, present);
   if (named) return named;
+  const fromTemplateSchema = templateKeyItems(model, parent, range, present);
+  if (fromTemplateSchema) return fromTemplateSchema;
   return keysAt(parent, model.targetType)
     .filter((info) => !present.has(info.name))
     .map((info) => ({
@@ -351,6 +354,8 @@ function composeReferenceItems(model: StackModel, owner: Path, range: Range): Co
     );
   if (last === 'volumes') return make(names(getIn(model.root, ['template', 'volumes'])), 'named volume', ':');
   if (last === 'networks') return make(names(getIn(model.root, ['template', 'networks'])), 'network');
+  if (last === 'configs' || last === 'secrets')
+    return make(names(getIn(model.root, ['template', last])), last === 'configs' ? 'config' : 'secret');
   return undefined;
 }
 
@@ -386,6 +391,8 @@ function valueCompletions(model: StackModel, path: Path, range: Range): Completi
       values.push(...decl.definition.enum.map((value) => ({ value: String(value), detail: 'enum value' })));
     else if (decl?.type === 'boolean') values.push({ value: 'true' }, { value: 'false' });
   } else {
+    const fromTemplateSchema = templateValueItems(model, path, range);
+    if (fromTemplateSchema) return fromTemplateSchema;
     const described = describeKey(path, model.targetType);
     if (described?.enum) values.push(...described.enum.map((value) => ({ value: String(value) })));
     else if (described?.type === 'boolean') values.push({ value: 'true' }, { value: 'false' });

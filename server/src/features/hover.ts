@@ -5,6 +5,7 @@ import { declarationAt, leafSpan, StackModel, VariableDecl } from '../stack/mode
 import { describeKey } from '../stack/schema';
 import { Span } from '../stack/text';
 import { contains, displayDefault, leafAt, pairAt, segmentAt, toRange, valueIndexAt } from './locate';
+import { templateKeyHover } from './schemaCompletion';
 
 /** Markdown for a variable or group member: what the deploy form shows, with password defaults masked. */
 export function describeVariable(decl: VariableDecl): string {
@@ -48,8 +49,11 @@ export function hover(model: StackModel, offset: number): Hover | null {
   if (decl) return markdown(model, describeVariable(decl), decl.keySpan);
   const at = pairAt(model, offset);
   if (at?.onKey) {
-    const described = describeKey(at.path, model.targetType);
     const keyRange = (at.pair.key as Node | null)?.range;
+    const fromTemplateSchema = templateKeyHover(model, at.path);
+    if (fromTemplateSchema && keyRange)
+      return markdown(model, fromTemplateSchema, { start: keyRange[0], end: keyRange[1] });
+    const described = describeKey(at.path, model.targetType);
     if (described?.description && keyRange) {
       const facts = [
         described.type && `Type: \`${described.type}\``,

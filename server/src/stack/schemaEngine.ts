@@ -230,8 +230,16 @@ export class CompiledSchema {
       if (schema.maximum !== undefined) description.maximum ??= schema.maximum;
       description.documentation ??= schema['x-windflow-doc'];
     }
-    if (schemas.some((schema) => typesOf(schema).length === 0 && !schema.enum && schema.const === undefined))
-      types.clear();
+    // A schema without a type (and not a mere wrapper of alternatives) accepts anything: no type to show.
+    const open = (schema: JsonSchema) =>
+      typesOf(schema).length === 0 &&
+      !schema.enum &&
+      schema.const === undefined &&
+      !schema.oneOf &&
+      !schema.anyOf &&
+      !schema.allOf &&
+      !schema.properties;
+    if (schemas.some(open)) types.clear();
     description.types = [...types];
     if (enumValues.length) description.enum = enumValues;
     description.documentation ??= this.options.documentation?.(path);
