@@ -450,6 +450,8 @@ const SERVICE_DOCS: Record<string, string> = {
 };
 
 const TOP_LEVEL_DOCS: Schemas = {
+  // Obsolete for Compose, required by WindFlow's server; an unquoted `3.8` is fine for both.
+  version: { type: ['string', 'number'] },
   name: {
     type: 'string',
     pattern: '^[a-z0-9][a-z0-9_-]*$',
