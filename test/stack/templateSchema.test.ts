@@ -273,16 +273,27 @@ describe('template schema: Jinja and interpolation', () => {
     );
   });
 
-  it('an unquoted {{ x }} in target_parameters and in a variable default', () => {
+  it('an unquoted {{ x }} in target_parameters and in a variable default: one error each, nothing else said about it', () => {
     const text = stack({
-      template: '  image: busybox',
-      variables: '  tag:\n    type: string\n    label: Tag\n    default: {{ generate_password(8) }}',
+      template: '  image: busybox\n  command: {{ cmd }}',
+      variables: [
+        '  tag:\n    type: string\n    label: Tag\n    default: {{ generate_password(8) }}',
+        '  cmd:\n    type: string\n    label: Command\n    default: run',
+      ].join('\n'),
     }).replace('variables:', 'target_parameters:\n  volumes: {{ volume }}\nvariables:');
+    const unquoted = ['{{ cmd }}', '{{ volume }}', '{{ generate_password(8) }}'].map((value) => spanOf(text, value));
+    const diagnostics = diagnose(text);
     assert.deepEqual(
-      diagnose(text)
-        .filter((d) => d.code === 'WF107')
-        .map((d) => d.span),
-      [spanOf(text, '{{ volume }}'), spanOf(text, '{{ generate_password(8) }}')],
+      diagnostics.filter((d) => d.code === 'WF107').map((d) => d.span),
+      unquoted,
     );
+    // Not "not a list" (WF007, WF045), "not text" (WF030), nor "cmd is never used" (WF033).
+    assert.deepEqual(
+      diagnostics
+        .filter((d) => d.code !== 'WF107' && unquoted.some((span) => span.start === d.span.start))
+        .map((d) => d.code),
+      [],
+    );
+    assert.ok(!diagnostics.some((d) => d.code === 'WF033' && d.data?.name === 'cmd'));
   });
 });
