@@ -306,10 +306,13 @@ export class CompiledSchema {
       depth: number,
     ) => {
       if (depth > INDEX_DEPTH) return;
-      for (const alternative of this.alternatives(schema)) {
+      const alternatives = this.alternatives(schema);
+      // A title on a wrapper (`allOf`, `$ref`) names the properties of its parts too.
+      const wrapperTitle = alternatives.find((alternative) => alternative['x-windflow-title'])?.['x-windflow-title'];
+      for (const alternative of alternatives) {
         if (onPath.has(alternative)) continue;
         onPath.add(alternative);
-        const here = alternative['x-windflow-title'] ?? title;
+        const here = alternative['x-windflow-title'] ?? wrapperTitle ?? title;
         for (const [name, property] of Object.entries(alternative.properties ?? {})) {
           const places = index.get(name) ?? [];
           const place = { path: path ? `${path}.${name}` : name, title: here };
@@ -549,6 +552,11 @@ function pathLabel(path: Path): string {
     .join('');
 }
 
+/** What a message is about: the key, or an item of the list under it. */
+function subject(path: Path): string {
+  return typeof path[path.length - 1] === 'number' ? `an item of ${keyName(path)}` : keyName(path);
+}
+
 function keyName(path: Path): string {
   for (let index = path.length - 1; index >= 0; index--)
     if (typeof path[index] === 'string') return String(path[index]);
@@ -622,7 +630,7 @@ function wrongType(target: Target, types: JsonType[]): SchemaFinding {
   return {
     kind: 'wrong-type',
     severity: 'error',
-    message: `${keyName(target.path)} must be ${describeType(types)}, not ${describeActual(nodeKind(target.node), target.node)}`,
+    message: `${subject(target.path)} must be ${describeType(types)}, not ${describeActual(nodeKind(target.node), target.node)}`,
     span: target.anchor,
     value: isScalar(target.node) ? target.node.value : undefined,
   };
@@ -670,7 +678,7 @@ function validateScalarValue(
     findings.push({
       kind: 'not-allowed',
       severity: 'error',
-      message: `${keyName(target.path)} must be ${names.length === 1 ? `'${names[0]}'` : `one of ${names.join(', ')}`}, not '${formatValue(value)}'${suggestion ? `; did you mean '${suggestion}'?` : ''}`,
+      message: `${subject(target.path)} must be ${names.length === 1 ? `'${names[0]}'` : `one of ${names.join(', ')}`}, not '${formatValue(value)}'${suggestion ? `; did you mean '${suggestion}'?` : ''}`,
       span: target.anchor,
       data: suggestion ? { suggestion } : undefined,
     });
@@ -686,7 +694,7 @@ function validateScalarValue(
       findings.push({
         kind: 'out-of-range',
         severity: 'error',
-        message: `${keyName(target.path)} must be ${rangeText(schema)}, not ${value}`,
+        message: `${subject(target.path)} must be ${rangeText(schema)}, not ${value}`,
         span: target.anchor,
       });
     }
@@ -742,7 +750,7 @@ function validateJinja(
       {
         kind: 'rendered-mismatch',
         severity: 'warning',
-        message: `${keyName(target.path)} must be ${describeType(types)}, but this Jinja string always renders to a string`,
+        message: `${subject(target.path)} must be ${describeType(types)}, but this Jinja string always renders to a string`,
         span: target.anchor,
       },
     ];
@@ -750,7 +758,7 @@ function validateJinja(
   const mismatch = (what: string): SchemaFinding => ({
     kind: 'rendered-mismatch',
     severity: 'warning',
-    message: `${keyName(target.path)} must be ${describeType(types)}${schema.enum ? ` (one of ${schema.enum.map(formatValue).join(', ')})` : ''}, but '${jinja.variable}' ${what}`,
+    message: `${subject(target.path)} must be ${describeType(types)}${schema.enum ? ` (one of ${schema.enum.map(formatValue).join(', ')})` : ''}, but '${jinja.variable}' ${what}`,
     span: target.anchor,
     data: { variable: jinja.variable },
   });
@@ -911,7 +919,13 @@ function validateObject(
   }
   const missing = (schema.required ?? []).filter((name) => !entries.some((entry) => entry.name === name));
   if (missing.length) {
-    const owner = target.path.length ? `'${String(target.path[target.path.length - 1])}'` : 'this mapping';
+    const last = target.path[target.path.length - 1];
+    const owner =
+      typeof last === 'number'
+        ? `item ${last + 1} of ${keyName(target.path)}`
+        : last === undefined
+          ? 'this mapping'
+          : `'${last}'`;
     findings.push({
       kind: 'missing-required',
       severity: 'error',
@@ -937,7 +951,11 @@ function unknownKey(compiled: CompiledSchema, schema: JsonSchema, entry: Entry, 
       const shown = places
         .filter((place) => depth(place) === shallowest)
         .slice(0, 2)
-        .map((place) => `${place.title ? `${place.title} (` : ''}\`${place.path}\`${place.title ? ')' : ''}`);
+        .map((place) =>
+          /[.[]/.test(place.path)
+            ? `${place.title ? `${place.title} (` : ''}\`${place.path}\`${place.title ? ')' : ''}`
+            : `the top level (\`${place.path}\`)`,
+        );
       return {
         kind: 'wrong-level',
         severity: 'error',
