@@ -71,7 +71,12 @@ const NEW_DEFINITIONS: Schemas = {
     {
       name: { type: 'string', description: 'Name the model is known by.' },
       model: { type: 'string', description: 'The model to run (an OCI artifact such as `ai/smollm2`).' },
-      context_size: { type: 'integer', minimum: 1, description: 'Context window size in tokens.' },
+      context_size: {
+        type: 'integer',
+        minimum: 1,
+        'x-windflow-cast': false,
+        description: 'Context window size in tokens.',
+      },
       runtime_flags: { type: 'array', items: { type: 'string' }, description: 'Flags passed to the inference engine.' },
     },
     { required: ['model'], description: 'A language model run by Docker Model Runner.' },
@@ -89,7 +94,7 @@ const NEW_DEFINITIONS: Schemas = {
             ignore: STRING_OR_LIST,
             include: STRING_OR_LIST,
             exec: SERVICE_HOOK,
-            initial_sync: { type: 'boolean' },
+            initial_sync: { type: 'boolean', 'x-windflow-cast': false },
           },
           { required: ['path', 'action'] },
         ),
@@ -199,6 +204,7 @@ const NEW_SERVICE_KEYS: Schemas = {
   },
   use_api_socket: {
     type: 'boolean',
+    'x-windflow-cast': false,
     description: 'Mounts the Docker API socket (and credentials) into the container.',
   },
   uts: { type: 'string', description: 'UTS namespace: `host` shares the host name of the host.' },
@@ -232,6 +238,7 @@ const NEW_NESTED_KEYS: { path: Path; properties: Schemas }[] = [
       restart: { type: 'boolean', description: 'Restart this service when the dependency is updated.' },
       required: {
         type: 'boolean',
+        'x-windflow-cast': false,
         default: true,
         description: 'Whether a dependency that fails to start is an error.',
       },
@@ -242,7 +249,8 @@ const NEW_NESTED_KEYS: { path: Path; properties: Schemas }[] = [
     path: ['services', '*', 'networks', 1, '*', 0],
     properties: {
       driver_opts: { type: 'object', patternProperties: { '^.+$': { type: ['string', 'number'] } } },
-      gw_priority: { type: 'number' },
+      gw_priority: { type: 'number', 'x-windflow-cast': false },
+      priority: { type: 'number', 'x-windflow-cast': false },
       interface_name: { type: 'string' },
       mac_address: { type: 'string' },
     },
@@ -539,7 +547,7 @@ function replaceAt(root: JsonSchema, path: Path, schema: JsonSchema): void {
 
 /**
  * Compose converts strings to numbers and booleans after interpolation (`replicas: "3"`, `${REPLICAS}`, `tty: "true"`),
- * which the current specification expresses by allowing strings next to every such type.
+ * which the current specification expresses by allowing strings next to almost every such type.
  */
 function markCasts(root: JsonSchema): void {
   const seen = new Set<JsonSchema>();
@@ -552,8 +560,9 @@ function markCasts(root: JsonSchema): void {
     }
     const schema = node as JsonSchema;
     const types = typesOf(schema);
-    if (types.some((type) => type === 'integer' || type === 'number' || type === 'boolean'))
-      schema['x-windflow-cast'] = true;
+    // The few keys Compose reads without converting strings say so in the overlay (`'x-windflow-cast': false`).
+    const scalarTyped = types.some((type) => type === 'integer' || type === 'number' || type === 'boolean');
+    if (scalarTyped && schema['x-windflow-cast'] === undefined) schema['x-windflow-cast'] = true;
     for (const value of Object.values(schema)) visit(value);
   };
   visit(root);
