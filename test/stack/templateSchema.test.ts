@@ -252,6 +252,25 @@ describe('template schema: Jinja and interpolation', () => {
     );
   });
 
+  it('a service name Compose refuses, and a service key written in the service instead of deploy', () => {
+    const text = compose('  services:\n    my web:\n      image: nginx\n    api:\n      image: api\n      replicas: 2');
+    assert.deepEqual(
+      schemaFindings(text).map((d) => [d.code, d.span, d.message]),
+      [
+        [
+          'WF100',
+          spanOf(text, 'my web'),
+          "'my web' is not a valid name in services: names must match ^[a-zA-Z0-9._-]+$",
+        ],
+        [
+          'WF101',
+          spanOf(text, 'replicas'),
+          "'replicas' is not allowed here in services.api: it belongs to a service's deploy section (`services.<name>.deploy.replicas`)",
+        ],
+      ],
+    );
+  });
+
   it('x- extension keys and merge keys: the merged keys are checked where they are written', () => {
     const text = compose(
       '  x-base: &base\n    restart: always\n    shm_sze: 1g\n  services:\n    a:\n      <<: *base\n      image: x\n      x-note: anything\n    b:\n      <<: *base\n      image: y',

@@ -939,6 +939,16 @@ function validateObject(
 
 function unknownKey(compiled: CompiledSchema, schema: JsonSchema, entry: Entry, parentPath: Path): SchemaFinding {
   const span = spanOfNode(entry.key)!;
+  const namePatterns = Object.keys(schema.patternProperties ?? {}).filter((pattern) => !pattern.startsWith('^x-'));
+  if (!schema.properties && namePatterns.length) {
+    // A mapping of names (services, networks…): the key is a name in the wrong form, not an unknown setting.
+    return {
+      kind: 'unknown-key',
+      severity: 'error',
+      message: `'${entry.name}' is not a valid name in ${pathLabel(parentPath) || 'this mapping'}: names must match ${namePatterns.join(' or ')}`,
+      span,
+    };
+  }
   const here = Object.keys(schema.properties ?? {});
   const suggestion = closest(entry.name, here);
   const where = parentPath.length ? ` in ${pathLabel(parentPath)}` : '';
