@@ -342,6 +342,16 @@ const VALUE_RULES: { path: Path; schema: JsonSchema }[] = [
   { path: ['services', '*', 'ports', 0, 2, 'mode'], schema: { type: 'string', enum: ['host', 'ingress'] } },
   { path: ['services', '*', 'ports', 0, 2, 'protocol'], schema: { type: 'string', enum: ['tcp', 'udp', 'sctp'] } },
   { path: ['services', '*', 'ports', 0, 2, 'published'], schema: { type: ['string', 'integer'] } },
+  { path: ['services', '*', 'ports', 0, 2, 'target'], schema: { type: 'integer', minimum: 1, maximum: 65535 } },
+  { path: ['services', '*', 'blkio_config', 'weight'], schema: { type: 'integer', minimum: 10, maximum: 1000 } },
+  {
+    path: ['services', '*', 'deploy', 'update_config', 'max_failure_ratio'],
+    schema: { type: 'number', minimum: 0, maximum: 1 },
+  },
+  {
+    path: ['services', '*', 'deploy', 'rollback_config', 'max_failure_ratio'],
+    schema: { type: 'number', minimum: 0, maximum: 1 },
+  },
   {
     path: ['services', '*', 'deploy', 'mode'],
     schema: { type: 'string', enum: ['replicated', 'global', 'replicated-job', 'global-job'] },
