@@ -216,6 +216,26 @@ describe('template schema: Jinja and interpolation', () => {
     assert.match(schemaFindings(text)[1].message, /pull_policy must be a string \(one of always, never/);
   });
 
+  it('a variable with an enum: each value the deploy form offers must fit', () => {
+    const text = compose(
+      '  services:\n    web:\n      image: nginx\n      restart: "{{ policy }}"\n      tty: "{{ mode }}"',
+      [
+        '  policy:\n    type: string\n    label: Restart\n    default: always\n    enum: [always, unless-stopped, sometimes]',
+        '  mode:\n    type: string\n    label: Mode\n    default: "true"\n    enum: ["true", "false"]',
+      ].join('\n'),
+    );
+    assert.deepEqual(
+      schemaFindings(text).map((d) => [d.code, d.span, d.message]),
+      [
+        [
+          'WF106',
+          spanOf(text, '"{{ policy }}"'),
+          "restart must be a string (one of no, always, on-failure, unless-stopped), but 'policy' may be 'sometimes' (one of its enum values)",
+        ],
+      ],
+    );
+  });
+
   it('Compose converts strings after interpolation: "3", "true" and ${VAR} are accepted, "maybe" is not', () => {
     const text = compose(
       [

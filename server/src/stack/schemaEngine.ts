@@ -356,7 +356,14 @@ export type JinjaValue =
   /** `{% … %}` logic (or anything else whose shape cannot be judged): never reported. */
   | { kind: 'logic' }
   /** One `{{ variable }}`: judged by the variable's type, and by its default when it has one. */
-  | { kind: 'variable'; variable: string; type?: 'string' | 'integer' | 'number' | 'boolean'; value?: unknown }
+  | {
+      kind: 'variable';
+      variable: string;
+      type?: 'string' | 'integer' | 'number' | 'boolean';
+      value?: unknown;
+      /** The values the deploy form offers (the variable's `enum`). */
+      choices?: unknown[];
+    }
   /** Text and expressions: renders to some string. */
   | { kind: 'text' };
 
@@ -778,26 +785,37 @@ function validateJinja(
       return [mismatch(`is a${variableType === 'integer' ? 'n' : ''} ${variableType} variable`)];
     }
   }
-  if (jinja.value === undefined) return [];
-  const value = jinja.value;
-  const allowed = schema.enum ?? (schema.const !== undefined ? [schema.const] : undefined);
-  if (allowed && !allowed.some((candidate) => candidate === value || String(candidate) === String(value)))
-    return [mismatch(`defaults to '${shorten(formatValue(value))}'`)];
-  if (
-    schema.pattern !== undefined &&
-    typeof value === 'string' &&
-    !context.compiled.pattern(schema.pattern).test(value)
-  )
-    return [mismatch(`defaults to '${shorten(value)}'`)];
-  if (typeof value === 'number') {
-    const range = validateScalarValue(
-      context.compiled,
-      { minimum: schema.minimum, maximum: schema.maximum },
-      target,
-      value,
-      'number',
-    );
-    if (range.length) return [mismatch(`defaults to ${value}, outside ${rangeText(schema)}`)];
+  // The default, then every value the deploy form offers: each is what the string renders to.
+  const problem = (value: unknown): string | undefined => {
+    const allowed = schema.enum ?? (schema.const !== undefined ? [schema.const] : undefined);
+    if (allowed && !allowed.some((candidate) => candidate === value || String(candidate) === String(value)))
+      return `'${shorten(formatValue(value))}'`;
+    if (
+      schema.pattern !== undefined &&
+      typeof value === 'string' &&
+      !context.compiled.pattern(schema.pattern).test(value)
+    )
+      return `'${shorten(value)}'`;
+    const number = typeof value === 'number' ? value : castString(String(value), ['number'])?.value;
+    if (typeof number === 'number' && (types.includes('integer') || types.includes('number'))) {
+      const range = validateScalarValue(
+        context.compiled,
+        { minimum: schema.minimum, maximum: schema.maximum },
+        target,
+        number,
+        'number',
+      );
+      if (range.length) return `${number}, outside ${rangeText(schema)}`;
+    }
+    return undefined;
+  };
+  if (jinja.value !== undefined) {
+    const wrong = problem(jinja.value);
+    if (wrong) return [mismatch(`defaults to ${wrong}`)];
+  }
+  for (const choice of jinja.choices ?? []) {
+    const wrong = problem(choice);
+    if (wrong) return [mismatch(`may be ${wrong} (one of its enum values)`)];
   }
   return [];
 }

@@ -159,5 +159,6 @@ function renderedShape(leaf: StringLeaf, siteOf: (reference: JinjaReference) => 
     fallback === null || fallback === undefined || (typeof fallback === 'string' && fallback.includes('{'))
       ? undefined
       : fallback;
-  return { kind: 'variable', variable: decl.qualifiedName, type: type ?? 'string', value };
+  const choices = Array.isArray(decl.definition.enum) ? decl.definition.enum : undefined;
+  return { kind: 'variable', variable: decl.qualifiedName, type: type ?? 'string', value, choices };
 }
