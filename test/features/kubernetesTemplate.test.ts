@@ -62,7 +62,7 @@ describe('kubernetes templates: completion and hover from the generated schemas'
     assert.deepEqual(labels(items).slice(0, 3), ['selector', 'template', 'minReadySeconds']);
     assert.deepEqual(
       items.slice(0, 3).map((item) => item.detail),
-      ['required', 'required', undefined],
+      ['required · object', 'required · object', 'integer'],
     );
     const list = kubernetes(
       '  apiVersion: v1\n  kind: List\n  items:\n    - apiVersion: v1\n      kind: Service\n      metadata:\n        name: web\n      spec:\n        <|>',

@@ -3,9 +3,10 @@ import { CompletionItem, CompletionItemKind, InsertTextFormat, Range } from 'vsc
 import { FunctionSignature, HELPER_FUNCTIONS, JINJA_FILTERS, signatureLabel } from '../stack/functions';
 import { getIn, Path, RenderScope, StackModel, VariableDecl } from '../stack/model';
 import { describeKey, keysAt } from '../stack/schema';
-import { describeKubernetesKey, kubernetesIdentityValues, kubernetesKeysAt } from '../stack/schemas/kubernetesTemplate';
+import { kubernetesIdentityValues } from '../stack/schemas/kubernetesTemplate';
 import { describeFunction, describeVariable } from './hover';
 import { leafAt, scalarPairs, toRange } from './locate';
+import { templateKeyItems, templateValueItems } from './schemaCompletion';
 
 /** Scopes where WindFlow injects `deployment_name` (format spec §8.2). */
 const DEPLOYMENT_NAME_SCOPES = new Set<RenderScope>(['template', 'target_parameters', 'deployment_notes']);
@@ -280,7 +281,9 @@ function yamlCompletions(model: StackModel, offset: number): CompletionItem[] {
   const present = siblingKeys(model, line, column);
   const named = nameKeyItems(model, parent, range, present);
   if (named) return named;
-  return (kubernetesKeysAt(model, parent) ?? keysAt(parent, model.targetType))
+  const fromTemplateSchema = templateKeyItems(model, parent, range, present);
+  if (fromTemplateSchema) return fromTemplateSchema;
+  return keysAt(parent, model.targetType)
     .filter((info) => !present.has(info.name))
     .map((info) => ({
       label: info.name,
@@ -352,6 +355,8 @@ function composeReferenceItems(model: StackModel, owner: Path, range: Range): Co
     );
   if (last === 'volumes') return make(names(getIn(model.root, ['template', 'volumes'])), 'named volume', ':');
   if (last === 'networks') return make(names(getIn(model.root, ['template', 'networks'])), 'network');
+  if (last === 'configs' || last === 'secrets')
+    return make(names(getIn(model.root, ['template', last])), last === 'configs' ? 'config' : 'secret');
   return undefined;
 }
 
@@ -389,7 +394,9 @@ function valueCompletions(model: StackModel, path: Path, range: Range): Completi
   } else if (kubernetesIdentityValues(model, path)) {
     values.push(...kubernetesIdentityValues(model, path)!);
   } else {
-    const described = describeKubernetesKey(model, path) ?? describeKey(path, model.targetType);
+    const fromTemplateSchema = templateValueItems(model, path, range);
+    if (fromTemplateSchema) return fromTemplateSchema;
+    const described = describeKey(path, model.targetType);
     if (described?.enum) values.push(...described.enum.map((value) => ({ value: String(value) })));
     else if (described?.type === 'boolean') values.push({ value: 'true' }, { value: 'false' });
   }

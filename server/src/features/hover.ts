@@ -3,9 +3,10 @@ import { FUNCTIONS_BY_NAME, FunctionSignature, signatureLabel } from '../stack/f
 import { Node } from 'yaml';
 import { declarationAt, leafSpan, StackModel, VariableDecl } from '../stack/model';
 import { describeKey } from '../stack/schema';
-import { describeKubernetesKey } from '../stack/schemas/kubernetesTemplate';
+import { kubernetesReferenceAt } from '../stack/schemas/kubernetesTemplate';
 import { Span } from '../stack/text';
 import { contains, displayDefault, leafAt, pairAt, segmentAt, toRange, valueIndexAt } from './locate';
+import { templateKeyHover } from './schemaCompletion';
 
 /** Markdown for a variable or group member: what the deploy form shows, with password defaults masked. */
 export function describeVariable(decl: VariableDecl): string {
@@ -54,14 +55,20 @@ export function hover(model: StackModel, offset: number, options: HoverOptions =
   if (decl) return markdown(model, describeVariable(decl), decl.keySpan);
   const at = pairAt(model, offset);
   if (at?.onKey) {
-    const kubernetes = describeKubernetesKey(model, at.path, options.kubernetesVersion);
-    const described = kubernetes ?? describeKey(at.path, model.targetType);
     const keyRange = (at.pair.key as Node | null)?.range;
+    const fromTemplateSchema = templateKeyHover(model, at.path);
+    if (fromTemplateSchema && keyRange) {
+      const reference = kubernetesReferenceAt(model, at.path, options.kubernetesVersion);
+      const value = reference
+        ? `${fromTemplateSchema}\n\n[Kubernetes API reference](${reference})`
+        : fromTemplateSchema;
+      return markdown(model, value, { start: keyRange[0], end: keyRange[1] });
+    }
+    const described = describeKey(at.path, model.targetType);
     if (described?.description && keyRange) {
       const facts = [
         described.type && `Type: \`${described.type}\``,
         described.enum && `One of: ${described.enum.map((value) => `\`${String(value)}\``).join(', ')}`,
-        kubernetes?.documentation && `[Kubernetes API reference](${kubernetes.documentation})`,
       ];
       const value = [`**${at.path[at.path.length - 1]}**: ${described.description}`, ...facts.filter(Boolean)].join(
         '\n\n',

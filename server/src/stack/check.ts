@@ -32,7 +32,7 @@ export function checkStack(model: StackModel, options: CheckOptions = {}): Stack
     else if (model.targetType === 'vm' || model.targetType === 'physical') checkUndeployable(model, sink);
     if (!options.skipRendered) checkRendered(model, sink);
   }
-  return dedupe(sink.items).sort(
+  return dedupe(withoutWhatUnquotedJinjaExplains(sink.items)).sort(
     (a, b) => a.span.start - b.span.start || a.span.end - b.span.end || a.code.localeCompare(b.code),
   );
 }
@@ -45,4 +45,21 @@ function dedupe(items: StackDiagnostic[]): StackDiagnostic[] {
     seen.add(key);
     return true;
   });
+}
+
+/**
+ * An unquoted `{{ x }}` (WF107) is read as a mapping: that one fault explains whatever else is said about the same
+ * value (not a string, not a list…), and the variables written in it are used once it is quoted.
+ */
+function withoutWhatUnquotedJinjaExplains(items: StackDiagnostic[]): StackDiagnostic[] {
+  const unquoted = items.filter((item) => item.code === 'WF107');
+  if (unquoted.length === 0) return items;
+  const spans = new Set(unquoted.map((item) => `${item.span.start}:${item.span.end}`));
+  const names = new Set(unquoted.flatMap((item) => (item.data?.names as string[] | undefined) ?? []));
+  return items.filter(
+    (item) =>
+      item.code === 'WF107' ||
+      (!spans.has(`${item.span.start}:${item.span.end}`) &&
+        !(item.code === 'WF033' && names.has(String(item.data?.name)))),
+  );
 }

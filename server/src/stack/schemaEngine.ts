@@ -104,6 +104,8 @@ export class CompiledSchema {
   private readonly definitions: Record<string, JsonSchema>;
   private readonly alternativesCache = new WeakMap<JsonSchema, JsonSchema[]>();
   private readonly patterns = new Map<string, RegExp>();
+  private readonly factsCache = new WeakMap<JsonSchema, SchemaFacts>();
+  private readonly propertyCache = new WeakMap<JsonSchema, Map<string, JsonSchema | undefined>>();
   private placesIndex: Map<string, Place[]> | undefined;
 
   constructor(
@@ -145,6 +147,37 @@ export class CompiledSchema {
     return result;
   }
 
+  /** What validation reads of a schema, worked out once per schema object. */
+  facts(schema: JsonSchema): SchemaFacts {
+    let facts = this.factsCache.get(schema);
+    if (!facts) {
+      const resolved = this.resolve(schema);
+      const branches = [...(resolved.oneOf ?? []), ...(resolved.anyOf ?? [])];
+      facts = {
+        resolved,
+        allOf: resolved.allOf ?? [],
+        branches,
+        branchTypes: branches.map((branch) => this.typesAccepted(branch)),
+        types: acceptedTypes(resolved),
+      };
+      this.factsCache.set(schema, facts);
+    }
+    return facts;
+  }
+
+  /** Every JSON type some alternative of `schema` accepts (a casting number also takes strings); [] for any. */
+  private typesAccepted(schema: JsonSchema): JsonType[] {
+    const types = new Set<JsonType>();
+    for (const alternative of this.alternatives(schema)) {
+      if (alternative.oneOf || alternative.anyOf || alternative.allOf) continue;
+      const accepted = acceptedTypes(alternative);
+      if (!accepted) return [];
+      for (const type of accepted) types.add(type);
+      if (alternative['x-windflow-cast']) types.add('string');
+    }
+    return [...types];
+  }
+
   pattern(source: string): RegExp {
     let regex = this.patterns.get(source);
     if (!regex) {
@@ -158,6 +191,16 @@ export class CompiledSchema {
   propertySchema(schema: JsonSchema, key: string): JsonSchema | undefined {
     const property = schema.properties?.[key];
     if (property) return property;
+    // Pattern matches are remembered per schema, up to a bound (environment names are endless).
+    let known = this.propertyCache.get(schema);
+    if (known?.has(key)) return known.get(key);
+    const found = this.matchPatterns(schema, key);
+    if (!known) this.propertyCache.set(schema, (known = new Map()));
+    if (known.size < 2000) known.set(key, found);
+    return found;
+  }
+
+  private matchPatterns(schema: JsonSchema, key: string): JsonSchema | undefined {
     for (const [pattern, patternSchema] of Object.entries(schema.patternProperties ?? {}))
       if (this.pattern(pattern).test(key)) return patternSchema;
     if (schema.additionalProperties === false) return undefined;
@@ -230,8 +273,16 @@ export class CompiledSchema {
       if (schema.maximum !== undefined) description.maximum ??= schema.maximum;
       description.documentation ??= schema['x-windflow-doc'];
     }
-    if (schemas.some((schema) => typesOf(schema).length === 0 && !schema.enum && schema.const === undefined))
-      types.clear();
+    // A schema without a type (and not a mere wrapper of alternatives) accepts anything: no type to show.
+    const open = (schema: JsonSchema) =>
+      typesOf(schema).length === 0 &&
+      !schema.enum &&
+      schema.const === undefined &&
+      !schema.oneOf &&
+      !schema.anyOf &&
+      !schema.allOf &&
+      !schema.properties;
+    if (schemas.some(open)) types.clear();
     description.types = [...types];
     if (enumValues.length) description.enum = enumValues;
     description.documentation ??= this.options.documentation?.(path);
@@ -255,10 +306,13 @@ export class CompiledSchema {
       depth: number,
     ) => {
       if (depth > INDEX_DEPTH) return;
-      for (const alternative of this.alternatives(schema)) {
+      const alternatives = this.alternatives(schema);
+      // A title on a wrapper (`allOf`, `$ref`) names the properties of its parts too.
+      const wrapperTitle = alternatives.find((alternative) => alternative['x-windflow-title'])?.['x-windflow-title'];
+      for (const alternative of alternatives) {
         if (onPath.has(alternative)) continue;
         onPath.add(alternative);
-        const here = alternative['x-windflow-title'] ?? title;
+        const here = alternative['x-windflow-title'] ?? wrapperTitle ?? title;
         for (const [name, property] of Object.entries(alternative.properties ?? {})) {
           const places = index.get(name) ?? [];
           const place = { path: path ? `${path}.${name}` : name, title: here };
@@ -282,6 +336,16 @@ export class CompiledSchema {
   }
 }
 
+interface SchemaFacts {
+  resolved: JsonSchema;
+  allOf: JsonSchema[];
+  branches: JsonSchema[];
+  /** The types each branch accepts ([] when it accepts anything). */
+  branchTypes: JsonType[][];
+  /** The types the schema itself accepts (undefined: it names none). */
+  types: JsonType[] | undefined;
+}
+
 export function typesOf(schema: JsonSchema): JsonType[] {
   if (schema.type === undefined) return [];
   return Array.isArray(schema.type) ? schema.type : [schema.type];
@@ -292,7 +356,14 @@ export type JinjaValue =
   /** `{% … %}` logic (or anything else whose shape cannot be judged): never reported. */
   | { kind: 'logic' }
   /** One `{{ variable }}`: judged by the variable's type, and by its default when it has one. */
-  | { kind: 'variable'; variable: string; type?: 'string' | 'integer' | 'number' | 'boolean'; value?: unknown }
+  | {
+      kind: 'variable';
+      variable: string;
+      type?: 'string' | 'integer' | 'number' | 'boolean';
+      value?: unknown;
+      /** The values the deploy form offers (the variable's `enum`). */
+      choices?: unknown[];
+    }
   /** Text and expressions: renders to some string. */
   | { kind: 'text' };
 
@@ -304,8 +375,10 @@ export interface CheckSchemaOptions {
   keyNode?: Node | null;
   /** The path of the checked node, for messages (`services.web`). */
   path?: Path;
-  /** Nodes another check already explains (an unquoted `{{ x }}` read as a mapping): not walked. */
+  /** Flow mappings another check already explains (an unquoted `{{ x }}`): not walked. */
   skip?: (node: Node) => boolean;
+  /** Keeps the findings of unchanged mappings between checks (set its signature first). */
+  cache?: SchemaResultCache;
 }
 
 export type FindingKind =
@@ -333,16 +406,38 @@ interface Context {
   document: Document;
   jinja?: (node: Scalar<string>) => JinjaValue | undefined;
   skip?: (node: Node) => boolean;
+  cache?: SchemaResultCache;
 }
 
-/** A value being checked: its node (aliases resolved), where to report, and its path for messages. */
-interface Target {
-  node: Node | null;
-  /** The key this value belongs to (null for a sequence item or the root). */
-  key: Node | null;
-  /** Reported span for findings about the value as a whole. */
-  anchor: Span;
-  path: Path;
+/**
+ * A value being checked: its node (aliases resolved) and the key it belongs to (null for a sequence item or the root).
+ * Where to report and the path for messages are only worked out when a finding needs them.
+ */
+class Target {
+  private pathCache: Path | undefined;
+
+  constructor(
+    readonly node: Node | null,
+    readonly key: Node | null,
+    private readonly parent: Target | undefined,
+    private readonly segment: string | number,
+    rootPath: Path = [],
+  ) {
+    if (!parent) this.pathCache = rootPath;
+  }
+
+  /** The span findings about the value as a whole are reported on. */
+  get anchor(): Span {
+    return anchorOf(this.node, this.key);
+  }
+
+  get path(): Path {
+    return (this.pathCache ??= [...this.parent!.path, this.segment]);
+  }
+
+  child(node: Node | null, key: Node | null, segment: string | number): Target {
+    return new Target(node, key, this, segment);
+  }
 }
 
 /** Checks a YAML node against a compiled schema; findings carry exact spans (keys or values, never whole objects). */
@@ -352,15 +447,16 @@ export function checkAgainstSchema(
   options: CheckSchemaOptions,
   schema: JsonSchema = compiled.root,
 ): SchemaFinding[] {
-  const context: Context = { compiled, document: options.document, jinja: options.jinja, skip: options.skip };
+  const context: Context = {
+    compiled,
+    document: options.document,
+    jinja: options.jinja,
+    skip: options.skip,
+    cache: options.cache,
+  };
   const resolved = resolveAlias(node ?? null, options.document);
   const key = options.keyNode ?? null;
-  return validate(
-    context,
-    schema,
-    { node: resolved, key, anchor: anchorOf(resolved, key), path: options.path ?? [] },
-    0,
-  );
+  return validate(context, schema, new Target(resolved, key, undefined, '', options.path), 0);
 }
 
 function resolveAlias(node: Node | null, document: Document): Node | null {
@@ -463,6 +559,11 @@ function pathLabel(path: Path): string {
     .join('');
 }
 
+/** What a message is about: the key, or an item of the list under it. */
+function subject(path: Path): string {
+  return typeof path[path.length - 1] === 'number' ? `an item of ${keyName(path)}` : keyName(path);
+}
+
 function keyName(path: Path): string {
   for (let index = path.length - 1; index >= 0; index--)
     if (typeof path[index] === 'string') return String(path[index]);
@@ -482,43 +583,43 @@ function acceptedTypes(schema: JsonSchema): JsonType[] | undefined {
   return undefined;
 }
 
+/** Shared by every valid value: callers only read or spread findings. */
+const NO_FINDINGS: SchemaFinding[] = [];
+
 function validate(context: Context, schema: JsonSchema, target: Target, depth: number): SchemaFinding[] {
-  if (depth > MAX_DEPTH || (target.node && context.skip?.(target.node))) return [];
-  const resolved = context.compiled.resolve(schema);
+  if (depth > MAX_DEPTH) return NO_FINDINGS;
+  const node = target.node;
+  if (isMap(node) && node.flow && context.skip?.(node)) return NO_FINDINGS;
+  const facts = context.compiled.facts(schema);
+  if (facts.allOf.length === 0 && facts.branches.length === 0)
+    return validatePlain(context, facts.resolved, facts.types, target, depth);
   const findings: SchemaFinding[] = [];
-  for (const part of resolved.allOf ?? []) findings.push(...validate(context, part, target, depth + 1));
-  const branches = [...(resolved.oneOf ?? []), ...(resolved.anyOf ?? [])];
-  if (branches.length) findings.push(...validateBranches(context, branches, target, depth));
-  findings.push(...validatePlain(context, resolved, target, depth));
+  for (const part of facts.allOf) findings.push(...validate(context, part, target, depth + 1));
+  if (facts.branches.length) findings.push(...validateBranches(context, facts, target, depth));
+  findings.push(...validatePlain(context, facts.resolved, facts.types, target, depth));
   return findings;
 }
 
-/** `oneOf`/`anyOf`: valid when one branch is; otherwise the findings of the branch that fits the value's shape best. */
-function validateBranches(context: Context, branches: JsonSchema[], target: Target, depth: number): SchemaFinding[] {
+/**
+ * `oneOf`/`anyOf`: valid when one branch is. Only branches of the value's shape are tried; when none is valid, the
+ * findings of the one with fewest, and when no branch has the shape, one finding naming every accepted shape.
+ */
+function validateBranches(context: Context, facts: SchemaFacts, target: Target, depth: number): SchemaFinding[] {
   const kind = effectiveKind(context, target.node);
-  if (kind === 'jinja-logic') return [];
+  if (kind === 'jinja-logic') return NO_FINDINGS;
+  const actual = kind === 'jinja' ? 'string' : kind;
   let best: SchemaFinding[] | undefined;
-  let bestScore = Infinity;
-  const allowedTypes: JsonType[] = [];
-  for (const branch of branches) {
-    const findings = validate(context, branch, target, depth + 1);
-    if (findings.length === 0) return [];
-    const alternatives = context.compiled.alternatives(branch);
-    const types = alternatives.flatMap((alternative) => acceptedTypes(alternative) ?? []);
-    allowedTypes.push(...types);
-    const shapeFits = types.length === 0 || typeMatches(types, kind === 'jinja' ? 'string' : kind);
-    // A branch of the right shape explains the fault better than one of another shape.
-    const score = (shapeFits ? 0 : 1000) + findings.length;
-    if (score < bestScore) {
-      best = findings;
-      bestScore = score;
-    }
+  for (let index = 0; index < facts.branches.length; index++) {
+    const types = facts.branchTypes[index];
+    if (types.length && !typeMatches(types, actual)) continue;
+    const findings = validate(context, facts.branches[index], target, depth + 1);
+    if (findings.length === 0) return NO_FINDINGS;
+    if (!best || findings.length < best.length) best = findings;
   }
-  if (bestScore >= 1000) {
-    // No branch has the value's shape: one finding naming every accepted shape.
-    return [wrongType(target, [...new Set(allowedTypes)])];
-  }
-  return best ?? [];
+  if (best) return best;
+  const types = [...new Set(facts.branchTypes.flat())];
+  const jinja = kind === 'jinja' ? context.jinja?.(target.node as Scalar<string>) : undefined;
+  return jinja ? validateJinja(context, { type: types }, target, jinja, types) : [wrongType(target, types)];
 }
 
 type EffectiveKind = JsonType | 'jinja' | 'jinja-logic';
@@ -536,15 +637,20 @@ function wrongType(target: Target, types: JsonType[]): SchemaFinding {
   return {
     kind: 'wrong-type',
     severity: 'error',
-    message: `${keyName(target.path)} must be ${describeType(types)}, not ${describeActual(nodeKind(target.node), target.node)}`,
+    message: `${subject(target.path)} must be ${describeType(types)}, not ${describeActual(nodeKind(target.node), target.node)}`,
     span: target.anchor,
     value: isScalar(target.node) ? target.node.value : undefined,
   };
 }
 
-function validatePlain(context: Context, schema: JsonSchema, target: Target, depth: number): SchemaFinding[] {
+function validatePlain(
+  context: Context,
+  schema: JsonSchema,
+  types: JsonType[] | undefined,
+  target: Target,
+  depth: number,
+): SchemaFinding[] {
   const node = target.node;
-  const types = acceptedTypes(schema);
   if (isScalar(node) && typeof node.value === 'string') {
     const jinja = context.jinja?.(node as Scalar<string>);
     if (jinja) return validateJinja(context, schema, target, jinja, types);
@@ -579,7 +685,7 @@ function validateScalarValue(
     findings.push({
       kind: 'not-allowed',
       severity: 'error',
-      message: `${keyName(target.path)} must be ${names.length === 1 ? `'${names[0]}'` : `one of ${names.join(', ')}`}, not '${formatValue(value)}'${suggestion ? `; did you mean '${suggestion}'?` : ''}`,
+      message: `${subject(target.path)} must be ${names.length === 1 ? `'${names[0]}'` : `one of ${names.join(', ')}`}, not '${formatValue(value)}'${suggestion ? `; did you mean '${suggestion}'?` : ''}`,
       span: target.anchor,
       data: suggestion ? { suggestion } : undefined,
     });
@@ -595,7 +701,7 @@ function validateScalarValue(
       findings.push({
         kind: 'out-of-range',
         severity: 'error',
-        message: `${keyName(target.path)} must be ${rangeText(schema)}, not ${value}`,
+        message: `${subject(target.path)} must be ${rangeText(schema)}, not ${value}`,
         span: target.anchor,
       });
     }
@@ -651,7 +757,7 @@ function validateJinja(
       {
         kind: 'rendered-mismatch',
         severity: 'warning',
-        message: `${keyName(target.path)} must be ${describeType(types)}, but this Jinja string always renders to a string`,
+        message: `${subject(target.path)} must be ${describeType(types)}, but this Jinja string always renders to a string`,
         span: target.anchor,
       },
     ];
@@ -659,7 +765,7 @@ function validateJinja(
   const mismatch = (what: string): SchemaFinding => ({
     kind: 'rendered-mismatch',
     severity: 'warning',
-    message: `${keyName(target.path)} must be ${describeType(types)}${schema.enum ? ` (one of ${schema.enum.map(formatValue).join(', ')})` : ''}, but '${jinja.variable}' ${what}`,
+    message: `${subject(target.path)} must be ${describeType(types)}${schema.enum ? ` (one of ${schema.enum.map(formatValue).join(', ')})` : ''}, but '${jinja.variable}' ${what}`,
     span: target.anchor,
     data: { variable: jinja.variable },
   });
@@ -679,22 +785,79 @@ function validateJinja(
       return [mismatch(`is a${variableType === 'integer' ? 'n' : ''} ${variableType} variable`)];
     }
   }
-  if (jinja.value === undefined) return [];
-  const value = jinja.value;
-  const allowed = schema.enum ?? (schema.const !== undefined ? [schema.const] : undefined);
-  if (allowed && !allowed.some((candidate) => candidate === value || String(candidate) === String(value)))
-    return [mismatch(`defaults to '${shorten(formatValue(value))}'`)];
-  if (typeof value === 'number') {
-    const range = validateScalarValue(
-      context.compiled,
-      { minimum: schema.minimum, maximum: schema.maximum },
-      target,
-      value,
-      'number',
-    );
-    if (range.length) return [mismatch(`defaults to ${value}, outside ${rangeText(schema)}`)];
+  // The default, then every value the deploy form offers: each is what the string renders to.
+  const problem = (value: unknown): string | undefined => {
+    const allowed = schema.enum ?? (schema.const !== undefined ? [schema.const] : undefined);
+    if (allowed && !allowed.some((candidate) => candidate === value || String(candidate) === String(value)))
+      return `'${shorten(formatValue(value))}'`;
+    if (
+      schema.pattern !== undefined &&
+      typeof value === 'string' &&
+      !context.compiled.pattern(schema.pattern).test(value)
+    )
+      return `'${shorten(value)}'`;
+    const number = typeof value === 'number' ? value : castString(String(value), ['number'])?.value;
+    if (typeof number === 'number' && (types.includes('integer') || types.includes('number'))) {
+      const range = validateScalarValue(
+        context.compiled,
+        { minimum: schema.minimum, maximum: schema.maximum },
+        target,
+        number,
+        'number',
+      );
+      if (range.length) return `${number}, outside ${rangeText(schema)}`;
+    }
+    return undefined;
+  };
+  if (jinja.value !== undefined) {
+    const wrong = problem(jinja.value);
+    if (wrong) return [mismatch(`defaults to ${wrong}`)];
+  }
+  for (const choice of jinja.choices ?? []) {
+    const wrong = problem(choice);
+    if (wrong) return [mismatch(`may be ${wrong} (one of its enum values)`)];
   }
   return [];
+}
+
+/**
+ * The findings of mapping entries whose nodes are unchanged since the last check: the incremental parser reuses the
+ * nodes of unchanged chunks (moving them in place), so an entry holding a mapping is only walked again when its text
+ * changed, or when `signature` (what Jinja judgments depend on: the variables' types and defaults) did.
+ */
+export class SchemaResultCache {
+  private readonly results = new WeakMap<Node, CachedEntry>();
+  /** Set by the caller before each check. */
+  signature = '';
+
+  lookup(entry: Entry, schema: JsonSchema): SchemaFinding[] | undefined {
+    if (!isMap(entry.value)) return undefined;
+    const cached = this.results.get(entry.value);
+    const base = entry.key.range?.[0];
+    if (!cached || cached.schema !== schema || cached.signature !== this.signature || cached.key !== entry.key)
+      return undefined;
+    if (base === undefined) return undefined;
+    const shift = base - cached.base;
+    if (shift === 0) return cached.findings;
+    return cached.findings.map((finding) => ({
+      ...finding,
+      span: { start: finding.span.start + shift, end: finding.span.end + shift },
+    }));
+  }
+
+  remember(entry: Entry, schema: JsonSchema, findings: SchemaFinding[]): void {
+    const base = entry.key.range?.[0];
+    if (!isMap(entry.value) || base === undefined) return;
+    this.results.set(entry.value, { schema, signature: this.signature, key: entry.key, base, findings });
+  }
+}
+
+interface CachedEntry {
+  schema: JsonSchema;
+  signature: string;
+  key: Scalar;
+  base: number;
+  findings: SchemaFinding[];
 }
 
 /** A mapping entry with YAML merge keys (`<<: *base`) applied: explicit keys win over merged ones. */
@@ -704,22 +867,34 @@ interface Entry {
   value: Node | null;
 }
 
-function mappingEntries(node: Node | null, document: Document, depth = 0): Map<string, Entry> {
-  const result = new Map<string, Entry>();
+function mappingEntries(node: Node | null, document: Document, depth = 0): Entry[] {
   const map = resolveAlias(node, document);
-  if (!isMap(map) || depth > 20) return result;
-  const merged: Entry[] = [];
+  if (!isMap(map) || depth > 20) return [];
+  const result: Entry[] = [];
+  let merged: Entry[] | undefined;
   for (const pair of map.items as Pair[]) {
     if (!isPair(pair) || !isScalar(pair.key)) continue;
     if (typeof pair.key.value === 'symbol' || pair.key.source === '<<') {
       const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
-      for (const source of sources) merged.push(...mappingEntries(source as Node, document, depth + 1).values());
+      for (const source of sources) (merged ??= []).push(...mappingEntries(source as Node, document, depth + 1));
       continue;
     }
-    const name = String(pair.key.value);
-    result.set(name, { name, key: pair.key, value: resolveAlias((pair.value ?? null) as Node | null, document) });
+    const value = (pair.value ?? null) as Node | null;
+    result.push({
+      name: String(pair.key.value),
+      key: pair.key,
+      value: isAlias(value) ? resolveAlias(value, document) : value,
+    });
   }
-  for (const entry of merged) if (!result.has(entry.name)) result.set(entry.name, entry);
+  if (merged) {
+    // Explicit keys win over merged ones; an earlier merge source wins over a later one.
+    const names = new Set(result.map((entry) => entry.name));
+    for (const entry of merged) {
+      if (names.has(entry.name)) continue;
+      names.add(entry.name);
+      result.push(entry);
+    }
+  }
   return result;
 }
 
@@ -733,11 +908,10 @@ function validateObject(
   const findings: SchemaFinding[] = [];
   const compiled = context.compiled;
   const entries = mappingEntries(node, context.document);
-  for (const entry of entries.values()) {
+  for (const entry of entries) {
     // Keys are never rendered: a Jinja key is literal text nobody can check meaningfully.
     if (entry.name.includes('{{') || entry.name.includes('{%')) continue;
     const property = compiled.propertySchema(schema, entry.name);
-    const path = [...target.path, entry.name];
     if (!property) {
       findings.push(unknownKey(compiled, schema, entry, target.path));
       continue;
@@ -748,21 +922,28 @@ function validateObject(
         severity: 'information',
         message: `'${entry.name}' is deprecated${property.description ? `: ${property.description}` : ''}`,
         span: spanOfNode(entry.key)!,
-        data: { tags: ['deprecated'] },
       });
     }
-    findings.push(
-      ...validate(
-        context,
-        property,
-        { node: entry.value, key: entry.key, anchor: anchorOf(entry.value, entry.key), path },
-        depth + 1,
-      ),
-    );
+    // Named entries (services, networks…) are what an edit leaves unchanged or not as a whole: they are cached.
+    const cache = schema.properties?.[entry.name] === undefined ? context.cache : undefined;
+    const cached = cache?.lookup(entry, property);
+    if (cached) {
+      findings.push(...cached);
+      continue;
+    }
+    const entryFindings = validate(context, property, target.child(entry.value, entry.key, entry.name), depth + 1);
+    cache?.remember(entry, property, entryFindings);
+    findings.push(...entryFindings);
   }
-  const missing = (schema.required ?? []).filter((name) => !entries.has(name));
+  const missing = (schema.required ?? []).filter((name) => !entries.some((entry) => entry.name === name));
   if (missing.length) {
-    const owner = target.path.length ? `'${String(target.path[target.path.length - 1])}'` : 'this mapping';
+    const last = target.path[target.path.length - 1];
+    const owner =
+      typeof last === 'number'
+        ? `item ${last + 1} of ${keyName(target.path)}`
+        : last === undefined
+          ? 'this mapping'
+          : `'${last}'`;
     findings.push({
       kind: 'missing-required',
       severity: 'error',
@@ -776,15 +957,33 @@ function validateObject(
 
 function unknownKey(compiled: CompiledSchema, schema: JsonSchema, entry: Entry, parentPath: Path): SchemaFinding {
   const span = spanOfNode(entry.key)!;
+  const namePatterns = Object.keys(schema.patternProperties ?? {}).filter((pattern) => !pattern.startsWith('^x-'));
+  if (!schema.properties && namePatterns.length) {
+    // A mapping of names (services, networks…): the key is a name in the wrong form, not an unknown setting.
+    return {
+      kind: 'unknown-key',
+      severity: 'error',
+      message: `'${entry.name}' is not a valid name in ${pathLabel(parentPath) || 'this mapping'}: names must match ${namePatterns.join(' or ')}`,
+      span,
+    };
+  }
   const here = Object.keys(schema.properties ?? {});
   const suggestion = closest(entry.name, here);
   const where = parentPath.length ? ` in ${pathLabel(parentPath)}` : '';
   if (!suggestion) {
     const places = compiled.placesOf(entry.name);
     if (places.length) {
+      // The shallowest places are what the author most likely meant (`image` of a service, not of a volume).
+      const depth = (place: Place) => place.path.split(/\.|\[\]/).length;
+      const shallowest = depth(places[0]);
       const shown = places
+        .filter((place) => depth(place) === shallowest)
         .slice(0, 2)
-        .map((place) => `${place.title ? `${place.title} (` : ''}\`${place.path}\`${place.title ? ')' : ''}`);
+        .map((place) =>
+          /[.[]/.test(place.path)
+            ? `${place.title ? `${place.title} (` : ''}\`${place.path}\`${place.title ? ')' : ''}`
+            : `the top level (\`${place.path}\`)`,
+        );
       return {
         kind: 'wrong-level',
         severity: 'error',
@@ -833,10 +1032,7 @@ function validateArray(
   items.forEach((raw, index) => {
     const item = resolveAlias(raw, context.document);
     if (schema.items) {
-      const path = [...target.path, index];
-      findings.push(
-        ...validate(context, schema.items, { node: item, key: null, anchor: anchorOf(item, null), path }, depth + 1),
-      );
+      findings.push(...validate(context, schema.items, target.child(item, null, index), depth + 1));
     }
     if (schema.uniqueItems && isScalar(item) && item.value !== null && !isAlias(raw)) {
       const value = item.value;

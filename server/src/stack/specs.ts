@@ -250,3 +250,23 @@ export function isValidKubernetesLabelValue(value: string): boolean {
 export function isValidDns1035Label(name: string): boolean {
   return name.length <= 63 && /^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(name);
 }
+
+/** `${NAME}`, `${NAME:-default}`, `${NAME-default}`, `${NAME:?error}`, `$NAME` and the `$$` escape of Compose. */
+const COMPOSE_INTERPOLATION =
+  /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+?])((?:[^{}]|\{[^{}]*\})*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g;
+
+/**
+ * A Compose string as docker compose sees it once interpolated, when that is known without the environment: `$$`
+ * becomes `$` and `${NAME:-default}` its default. Undefined when a variable without default decides the value.
+ */
+export function interpolateComposeDefaults(text: string): string | undefined {
+  if (!text.includes('$')) return text;
+  let known = true;
+  const result = text.replace(COMPOSE_INTERPOLATION, (match, _braced, operator: string | undefined, word = '') => {
+    if (match === '$$') return '$';
+    if (operator === ':-' || operator === '-') return String(word);
+    known = false;
+    return '';
+  });
+  return known ? result : undefined;
+}

@@ -2,7 +2,7 @@ import { Document, isAlias, isMap, isScalar, isSeq, Node, Scalar } from 'yaml';
 import { DiagnosticSink } from '../diagnostics';
 import { hasJinja, JinjaReference } from '../jinja';
 import { getIn, getPair, leafSpan, spanOf, StackModel, VariableDecl } from '../model';
-import { parseDuration, parsePortSpec, parseVolumeSpec } from '../specs';
+import { interpolateComposeDefaults, parseDuration, parsePortSpec, parseVolumeSpec } from '../specs';
 import { closest } from '../suggest';
 import { Span } from '../text';
 import { checkDeploymentName, checkTargetParameters, literalText } from './docker';
@@ -312,7 +312,10 @@ function checkShortVolume(
     if (text.startsWith('.')) reportRelativeBind(text.split(':')[0], { start: span.start, end: span.end }, sink);
     return;
   }
-  const parsed = parseVolumeSpec(text);
+  // `${MEDIA_PATH}:/media` is whatever the environment says; a default (`${DATA:-./data}`) is checked.
+  const interpolated = interpolateComposeDefaults(text);
+  if (interpolated === undefined) return;
+  const parsed = parseVolumeSpec(interpolated);
   if (!parsed.ok) {
     sink.add('WF043', 'error', `invalid volume: ${parsed.error}`, span);
     return;
@@ -359,8 +362,9 @@ function checkMountTargets(service: ServiceInfo, document: Document, sink: Diagn
   for (const rawItem of isSeq(volumes) ? volumes.items : []) {
     const item = resolve(rawItem as Node, document);
     const text = scalarString(item);
-    if (item && text !== undefined && !hasJinja(text)) {
-      const parsed = parseVolumeSpec(text);
+    const interpolated = text === undefined ? undefined : interpolateComposeDefaults(text);
+    if (item && text !== undefined && interpolated !== undefined && !hasJinja(text)) {
+      const parsed = parseVolumeSpec(interpolated);
       if (parsed.ok) mounts.push({ target: parsed.volume.target, node: item, label: `volume '${text}'` });
     } else if (isMap(item)) {
       const targetNode = entries(item, document).get('target')?.value;
@@ -408,7 +412,9 @@ function checkServicePorts(service: ServiceInfo, document: Document, sink: Diagn
     if (!isScalar(item)) continue;
     if (typeof item.value === 'string' && hasJinja(item.value)) continue;
     if (typeof item.value !== 'string' && typeof item.value !== 'number') continue;
-    const parsed = parsePortSpec(item.value);
+    const spec = typeof item.value === 'string' ? interpolateComposeDefaults(item.value) : item.value;
+    if (spec === undefined) continue;
+    const parsed = parsePortSpec(spec);
     if (!parsed.ok)
       sink.add('WF043', 'error', `invalid port mapping in service '${service.name}': ${parsed.error}`, spanOf(item));
   }
@@ -420,8 +426,9 @@ function checkServiceHealthcheck(service: ServiceInfo, document: Document, sink:
   for (const entry of entries(healthcheck, document).values()) {
     if (!HEALTHCHECK_DURATIONS.includes(entry.name) || !isScalar(entry.value)) continue;
     const value = entry.value.value;
-    if (typeof value !== 'string' || hasJinja(value)) continue;
-    const parsed = parseDuration(value);
+    const interpolated = typeof value === 'string' ? interpolateComposeDefaults(value) : undefined;
+    if (typeof value !== 'string' || hasJinja(value) || interpolated === undefined) continue;
+    const parsed = parseDuration(interpolated);
     if (!parsed.ok)
       sink.add(
         'WF043',
@@ -488,6 +495,17 @@ function checkDollarSigns(model: StackModel, sink: DiagnosticSink): void {
       const written = match[0];
       if (written === '$$') continue;
       const span = leafSpan(leaf, { start: match.index, end: match.index + written.length });
+      const fallback = /^\$\{[A-Za-z_][A-Za-z0-9_]*:?-(.*)\}$/s.exec(written)?.[1];
+      if (fallback !== undefined) {
+        // With a default the value is known: only the way to configure it differs.
+        sink.add(
+          'WF043',
+          'information',
+          `docker compose takes \`${written}\` from the environment it runs in, where WindFlow sets nothing, so it is '${fallback}'; a stack variable (\`{{ … }}\`) makes it configurable in the deploy form`,
+          span,
+        );
+        continue;
+      }
       const message =
         written === '$'
           ? 'a lone `$` makes docker compose reject the file ("invalid interpolation format"): write `$$`'

@@ -6,7 +6,13 @@ import { CODENAME_WORDS, CodenameTheme } from '../names';
 import { Span } from '../text';
 import { matchPattern } from '../safeRegex';
 import { maskSecrets, RenderCache, renderLeaves, RenderOptions } from '../render';
-import { isValidContainerName, parseDuration, parsePortSpec, parseVolumeSpec } from '../specs';
+import {
+  interpolateComposeDefaults,
+  isValidContainerName,
+  parseDuration,
+  parsePortSpec,
+  parseVolumeSpec,
+} from '../specs';
 import { deploymentNameRule } from './docker';
 import { kubernetesNameRule } from './kubernetes';
 
@@ -96,7 +102,15 @@ function valueCheck(model: StackModel, leaf: StringLeaf, template: unknown, volu
   if (model.targetType === 'docker') return dockerValueCheck(path);
   if (model.targetType === 'docker_compose' || model.targetType === 'docker_swarm') {
     if (path[0] !== 'services' || path.length < 3) return undefined;
-    return composeValueCheck(path.slice(2), volumes);
+    const check = composeValueCheck(path.slice(2), volumes);
+    // docker compose interpolates `${NAME}` after WindFlow renders; the value is only known with its default.
+    return (
+      check &&
+      ((value) => {
+        const interpolated = interpolateComposeDefaults(value);
+        return interpolated === undefined ? undefined : check(interpolated);
+      })
+    );
   }
   if (model.targetType === 'kubernetes') {
     const rule = kubernetesPositionRule(template, leaf.path);

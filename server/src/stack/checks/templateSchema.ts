@@ -6,8 +6,9 @@
  */
 import { isMap, Node, Scalar } from 'yaml';
 import { DiagnosticSink } from '../diagnostics';
-import { getPair, StackModel, StringLeaf, VariableDecl } from '../model';
-import { checkAgainstSchema, FindingKind, JinjaValue, SchemaFinding } from '../schemaEngine';
+import { hasJinja } from '../jinja';
+import { getPair, JinjaReference, ReferenceSite, StackModel, StringLeaf, VariableDecl } from '../model';
+import { checkAgainstSchema, FindingKind, JinjaValue, SchemaFinding, SchemaResultCache } from '../schemaEngine';
 import { composeSchema } from '../schemas/compose';
 import { isUnquotedJinja, yaml11TrapKind } from './yaml11';
 
@@ -53,18 +54,37 @@ export function checkDockerTemplateSchema(model: StackModel, sink: DiagnosticSin
   }
 }
 
+/** Between edits most services are unchanged: their findings are reused (see SchemaResultCache). */
+const RESULTS = new SchemaResultCache();
+const SHAPES = new WeakMap<StringLeaf, { signature: string; shape: JinjaValue }>();
+
 export function options(model: StackModel, keyNode: Node) {
+  RESULTS.signature = variablesSignature(model);
   return {
     document: model.document,
     keyNode,
     jinja: jinjaReader(model),
     skip: (node: Node) => isUnquotedJinja(model, node),
+    cache: RESULTS,
   };
 }
 
+/** What judging a `{{ variable }}` depends on: each variable's type and default (not its label or help). */
+function variablesSignature(model: StackModel): string {
+  let signature = '';
+  for (const decl of model.declarations.values())
+    signature += `${decl.qualifiedName}\u0000${decl.type ?? ''}\u0000${JSON.stringify(decl.definition.default) ?? ''}\u0001`;
+  return signature;
+}
+
 export function report(model: StackModel, findings: SchemaFinding[], sink: DiagnosticSink): void {
+  // What a YAML anchor brings into several places is reported once, where it is written.
+  const seen = new Set<string>();
   for (const finding of findings) {
     if (finding.kind === 'wrong-type' && isYaml11Trap(model, finding)) continue;
+    const key = `${finding.kind}:${finding.span.start}:${finding.span.end}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
     sink.add(CODES[finding.kind], finding.severity, finding.message, finding.span, {
       data: finding.data,
       tags: finding.kind === 'deprecated' ? ['deprecated'] : undefined,
@@ -87,8 +107,13 @@ const STRING_TYPES = new Set(['string', 'password', 'textarea']);
  */
 function jinjaReader(model: StackModel): (node: Scalar<string>) => JinjaValue | undefined {
   let byNode: Map<Scalar, StringLeaf> | undefined;
+  let sites: Map<JinjaReference, ReferenceSite> | undefined;
+  const siteOf = (reference: JinjaReference) => {
+    sites ??= new Map(model.references.map((site) => [site.reference, site]));
+    return sites.get(reference);
+  };
   return (node) => {
-    if (!node.value.includes('{{') && !node.value.includes('{%') && !node.value.includes('{#')) return undefined;
+    if (node.value.indexOf('{') < 0 || !hasJinja(node.value)) return undefined;
     byNode ??= new Map(
       model.leaves
         .filter((leaf) => leaf.scope === 'template' && leaf.scan.segments.length)
@@ -96,11 +121,16 @@ function jinjaReader(model: StackModel): (node: Scalar<string>) => JinjaValue | 
     );
     const leaf = byNode.get(node);
     if (!leaf) return undefined;
-    return renderedShape(model, leaf);
+    // Leaves of unchanged text are reused between edits; what they render to only changes with the variables.
+    const known = SHAPES.get(leaf);
+    if (known && known.signature === RESULTS.signature) return known.shape;
+    const shape = renderedShape(leaf, siteOf);
+    SHAPES.set(leaf, { signature: RESULTS.signature, shape });
+    return shape;
   };
 }
 
-function renderedShape(model: StackModel, leaf: StringLeaf): JinjaValue {
+function renderedShape(leaf: StringLeaf, siteOf: (reference: JinjaReference) => ReferenceSite | undefined): JinjaValue {
   const segments = leaf.scan.segments.filter((segment) => segment.kind !== 'comment');
   if (segments.length === 0) return { kind: 'text' };
   if (segments.some((segment) => segment.kind === 'statement') || leaf.scan.errors.length) return { kind: 'logic' };
@@ -110,7 +140,7 @@ function renderedShape(model: StackModel, leaf: StringLeaf): JinjaValue {
   const reference = only.references[0];
   if (only.references.length !== 1 || only.filters.length || reference.call || reference.attributes.length > 1)
     return { kind: 'text' };
-  const site = model.references.find((candidate) => candidate.leaf === leaf && candidate.reference === reference);
+  const site = siteOf(reference);
   const decl: VariableDecl | undefined = reference.attributes.length ? site?.member : site?.variable;
   // `{{ x }}` alone but with other tokens (`{{ a + b }}`): some text.
   const onlyName = only.tokens.every((token) => token.type === 'name' || token.text === '.');
@@ -129,5 +159,6 @@ function renderedShape(model: StackModel, leaf: StringLeaf): JinjaValue {
     fallback === null || fallback === undefined || (typeof fallback === 'string' && fallback.includes('{'))
       ? undefined
       : fallback;
-  return { kind: 'variable', variable: decl.qualifiedName, type: type ?? 'string', value };
+  const choices = Array.isArray(decl.definition.enum) ? decl.definition.enum : undefined;
+  return { kind: 'variable', variable: decl.qualifiedName, type: type ?? 'string', value, choices };
 }

@@ -168,7 +168,7 @@ function reportUnquotedJinja(model: StackModel, node: YAMLMap, sink: DiagnosticS
     'error',
     `unquoted ${source} is read by YAML as a nested mapping, not as a Jinja string: it is never rendered; write ${quoted}`,
     span,
-    { data: { quoted } },
+    { data: { quoted, names: source.match(/[A-Za-z_]\w*/g) ?? [] } },
   );
   return true;
 }

@@ -71,7 +71,12 @@ const NEW_DEFINITIONS: Schemas = {
     {
       name: { type: 'string', description: 'Name the model is known by.' },
       model: { type: 'string', description: 'The model to run (an OCI artifact such as `ai/smollm2`).' },
-      context_size: { type: 'integer', minimum: 1, description: 'Context window size in tokens.' },
+      context_size: {
+        type: 'integer',
+        minimum: 1,
+        'x-windflow-cast': false,
+        description: 'Context window size in tokens.',
+      },
       runtime_flags: { type: 'array', items: { type: 'string' }, description: 'Flags passed to the inference engine.' },
     },
     { required: ['model'], description: 'A language model run by Docker Model Runner.' },
@@ -89,7 +94,7 @@ const NEW_DEFINITIONS: Schemas = {
             ignore: STRING_OR_LIST,
             include: STRING_OR_LIST,
             exec: SERVICE_HOOK,
-            initial_sync: { type: 'boolean' },
+            initial_sync: { type: 'boolean', 'x-windflow-cast': false },
           },
           { required: ['path', 'action'] },
         ),
@@ -199,6 +204,7 @@ const NEW_SERVICE_KEYS: Schemas = {
   },
   use_api_socket: {
     type: 'boolean',
+    'x-windflow-cast': false,
     description: 'Mounts the Docker API socket (and credentials) into the container.',
   },
   uts: { type: 'string', description: 'UTS namespace: `host` shares the host name of the host.' },
@@ -232,6 +238,7 @@ const NEW_NESTED_KEYS: { path: Path; properties: Schemas }[] = [
       restart: { type: 'boolean', description: 'Restart this service when the dependency is updated.' },
       required: {
         type: 'boolean',
+        'x-windflow-cast': false,
         default: true,
         description: 'Whether a dependency that fails to start is an error.',
       },
@@ -242,7 +249,8 @@ const NEW_NESTED_KEYS: { path: Path; properties: Schemas }[] = [
     path: ['services', '*', 'networks', 1, '*', 0],
     properties: {
       driver_opts: { type: 'object', patternProperties: { '^.+$': { type: ['string', 'number'] } } },
-      gw_priority: { type: 'number' },
+      gw_priority: { type: 'number', 'x-windflow-cast': false },
+      priority: { type: 'number', 'x-windflow-cast': false },
       interface_name: { type: 'string' },
       mac_address: { type: 'string' },
     },
@@ -334,6 +342,16 @@ const VALUE_RULES: { path: Path; schema: JsonSchema }[] = [
   { path: ['services', '*', 'ports', 0, 2, 'mode'], schema: { type: 'string', enum: ['host', 'ingress'] } },
   { path: ['services', '*', 'ports', 0, 2, 'protocol'], schema: { type: 'string', enum: ['tcp', 'udp', 'sctp'] } },
   { path: ['services', '*', 'ports', 0, 2, 'published'], schema: { type: ['string', 'integer'] } },
+  { path: ['services', '*', 'ports', 0, 2, 'target'], schema: { type: 'integer', minimum: 1, maximum: 65535 } },
+  { path: ['services', '*', 'blkio_config', 'weight'], schema: { type: 'integer', minimum: 10, maximum: 1000 } },
+  {
+    path: ['services', '*', 'deploy', 'update_config', 'max_failure_ratio'],
+    schema: { type: 'number', minimum: 0, maximum: 1 },
+  },
+  {
+    path: ['services', '*', 'deploy', 'rollback_config', 'max_failure_ratio'],
+    schema: { type: 'number', minimum: 0, maximum: 1 },
+  },
   {
     path: ['services', '*', 'deploy', 'mode'],
     schema: { type: 'string', enum: ['replicated', 'global', 'replicated-job', 'global-job'] },
@@ -450,6 +468,8 @@ const SERVICE_DOCS: Record<string, string> = {
 };
 
 const TOP_LEVEL_DOCS: Schemas = {
+  // Obsolete for Compose, required by WindFlow's server; an unquoted `3.8` is fine for both.
+  version: { type: ['string', 'number'] },
   name: {
     type: 'string',
     pattern: '^[a-z0-9][a-z0-9_-]*$',
@@ -537,7 +557,7 @@ function replaceAt(root: JsonSchema, path: Path, schema: JsonSchema): void {
 
 /**
  * Compose converts strings to numbers and booleans after interpolation (`replicas: "3"`, `${REPLICAS}`, `tty: "true"`),
- * which the current specification expresses by allowing strings next to every such type.
+ * which the current specification expresses by allowing strings next to almost every such type.
  */
 function markCasts(root: JsonSchema): void {
   const seen = new Set<JsonSchema>();
@@ -550,8 +570,9 @@ function markCasts(root: JsonSchema): void {
     }
     const schema = node as JsonSchema;
     const types = typesOf(schema);
-    if (types.some((type) => type === 'integer' || type === 'number' || type === 'boolean'))
-      schema['x-windflow-cast'] = true;
+    // The few keys Compose reads without converting strings say so in the overlay (`'x-windflow-cast': false`).
+    const scalarTyped = types.some((type) => type === 'integer' || type === 'number' || type === 'boolean');
+    if (scalarTyped && schema['x-windflow-cast'] === undefined) schema['x-windflow-cast'] = true;
     for (const value of Object.values(schema)) visit(value);
   };
   visit(root);

@@ -1,11 +1,12 @@
 /**
  * What the Kubernetes schemas say about a place inside a `kubernetes` template, for completion and hover: the object
- * that holds a path (the template itself, or an item of a `kind: List`), its kind's keys and their documentation.
+ * that holds a path (the template itself, or an item of a `kind: List`), its kind's schema, its API reference, and
+ * the apiVersion/kind pairs an object may name.
  */
 import { isMap, isScalar, Node } from 'yaml';
 import { hasJinja } from '../jinja';
 import { getIn, Path, StackModel } from '../model';
-import type { KeyDescription, KeyInfo } from '../schema';
+import type { SchemaLocation } from '.';
 import {
   compiledKubernetesSchema,
   DEFAULT_KUBERNETES_VERSION,
@@ -43,38 +44,37 @@ export function kubernetesPlaceOf(model: StackModel, path: Path): KubernetesPlac
   };
 }
 
-/** The keys that may be written at a path of a built-in kind's object, required ones first; undefined elsewhere. */
-export function kubernetesKeysAt(model: StackModel, path: Path): KeyInfo[] | undefined {
-  const place = kubernetesPlaceOf(model, path);
-  if (!place?.apiVersion || !place.kind) return undefined;
-  const compiled = compiledKubernetesSchema(place.apiVersion, place.kind);
-  if (!compiled) return undefined;
-  return compiled
-    .keysOf(compiled.schemaAt(place.inner))
-    .map(({ name, description, required }) => ({ name, description, required }));
-}
-
-/** Hover facts of the key at a path (description, type, allowed values, API reference link); undefined elsewhere. */
-export function describeKubernetesKey(
+/** The kind's API reference (for the configured cluster version) for a path inside a built-in kind's object. */
+export function kubernetesReferenceAt(
   model: StackModel,
   path: Path,
   version = DEFAULT_KUBERNETES_VERSION,
-): (KeyDescription & { documentation?: string }) | undefined {
+): string | undefined {
   const place = kubernetesPlaceOf(model, path);
-  if (!place?.apiVersion || !place.kind || place.inner.length === 0) return undefined;
-  const compiled = compiledKubernetesSchema(place.apiVersion, place.kind);
-  if (!compiled) return undefined;
-  const schemas = compiled.schemaAt(place.inner);
-  if (schemas.length === 0) return undefined;
-  const facts = compiled.describe(schemas, place.inner);
-  const properties = compiled.keysOf(schemas).map((key) => key.name);
-  return {
-    description: facts.description,
-    type: facts.types.length ? facts.types.join(' | ') : undefined,
-    enum: facts.enum,
-    properties: properties.length ? properties : undefined,
-    documentation: kubernetesReferenceUrl(place.apiVersion, place.kind, version),
-  };
+  if (!place?.apiVersion || !place.kind || !compiledKubernetesSchema(place.apiVersion, place.kind)) return undefined;
+  return kubernetesReferenceUrl(place.apiVersion, place.kind, version);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The schemas at a path inside a `kubernetes` template's data (path without the leading 'template'): those of the
+ * object's kind, for the template itself or an item of a `kind: List`. Registered in ./index.ts for completion
+ * and hover.
+ */
+export function locateKubernetes(template: unknown, path: Path): SchemaLocation | undefined {
+  let object = template;
+  let inner = path;
+  if (isRecord(template) && template.kind === 'List') {
+    if (path[0] !== 'items' || typeof path[1] !== 'number' || !Array.isArray(template.items)) return undefined;
+    object = template.items[path[1]];
+    inner = path.slice(2);
+  }
+  if (!isRecord(object) || typeof object.apiVersion !== 'string' || typeof object.kind !== 'string') return undefined;
+  const compiled = compiledKubernetesSchema(object.apiVersion.trim(), object.kind.trim());
+  return compiled ? { compiled, schemas: compiled.schemaAt(inner) } : undefined;
 }
 
 /**
