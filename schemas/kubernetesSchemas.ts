@@ -73,6 +73,47 @@ const FRACTIONAL_NUMBERS = new Set([
 ]);
 
 /**
+ * Fields the API has but kubernetes-types leaves out: the `x-kubernetes-*` extensions of a CustomResourceDefinition's
+ * structural schema (their JSON names are not TypeScript identifiers). Descriptions are ours.
+ */
+const MISSING_FIELDS: Record<string, Record<string, JsonSchema>> = {
+  'apiextensions.v1.JSONSchemaProps': {
+    'x-kubernetes-embedded-resource': {
+      type: 'boolean',
+      description: 'The value is a whole Kubernetes object (apiVersion, kind, metadata), validated as one.',
+    },
+    'x-kubernetes-int-or-string': {
+      type: 'boolean',
+      description: 'The value may be an integer or a string (like a port or a percentage).',
+    },
+    'x-kubernetes-list-map-keys': {
+      type: 'array',
+      items: { type: 'string' },
+      description: 'With `x-kubernetes-list-type: map`: the fields that identify an item of the list.',
+    },
+    'x-kubernetes-list-type': {
+      type: 'string',
+      enum: ['atomic', 'set', 'map'],
+      description: 'How server-side apply merges the list: replaced whole (atomic), as a set, or by key (map).',
+    },
+    'x-kubernetes-map-type': {
+      type: 'string',
+      enum: ['granular', 'atomic'],
+      description: 'How server-side apply merges the map: field by field (granular) or replaced whole (atomic).',
+    },
+    'x-kubernetes-preserve-unknown-fields': {
+      type: 'boolean',
+      description: 'Fields the schema does not declare are kept instead of pruned.',
+    },
+    'x-kubernetes-validations': {
+      type: 'array',
+      items: { $ref: '#/$defs/apiextensions.v1.ValidationRule' },
+      description: 'CEL rules the value must satisfy.',
+    },
+  },
+};
+
+/**
  * Types that are not what their TypeScript shape says: `Quantity` is written `500m` or `2`, `Time` as RFC 3339 text,
  * `RawExtension`, `JSON` and `FieldsV1` hold anything.
  */
@@ -111,6 +152,17 @@ function docOf(node: ts.Node): string | undefined {
 function propertyNameOf(name: ts.PropertyName): string {
   if (ts.isIdentifier(name) || ts.isStringLiteral(name)) return name.text;
   throw new Error(`unsupported property name ${name.getText()}`);
+}
+
+/**
+ * The API server reads `null` in an optional field as "not set", and kubectl writes some (`creationTimestamp: null`
+ * in every generated manifest): optional scalars and lists accept it. Enums stay closed, objects stay objects.
+ */
+function nullable(schema: JsonSchema): JsonSchema {
+  if (schema.enum || schema.type === undefined) return schema;
+  const types = Array.isArray(schema.type) ? (schema.type as string[]) : [schema.type as string];
+  if (types.includes('object')) return schema;
+  return { ...schema, type: [...types, 'null'] };
 }
 
 /** An API object: its interface has `apiVersion` and `kind` fields. */
@@ -185,12 +237,14 @@ class Generator {
       let schema = this.typeSchema(member.type, fieldId);
       const values = ENUMS[fieldId];
       if (values) schema = this.withEnum(schema, values, fieldId, description);
+      if (member.questionToken) schema = nullable(schema);
+      else required.push(field);
       properties[field] = this.withDescription(schema, description);
-      if (!member.questionToken) required.push(field);
       const literal = ts.isLiteralTypeNode(member.type) && ts.isStringLiteral(member.type.literal);
       if (literal && field === 'apiVersion') apiVersion = (member.type.literal as ts.StringLiteral).text;
       if (literal && field === 'kind') kind = (member.type.literal as ts.StringLiteral).text;
     }
+    Object.assign(properties, MISSING_FIELDS[id]);
     const schema: JsonSchema = { type: 'object', properties, additionalProperties: false };
     if (required.length > 0) schema.required = required;
     this.define(moduleId, name, this.withDescription(schema, docOf(declaration)));

@@ -18,7 +18,7 @@ function property(schema: JsonSchema, ...names: string[]): JsonSchema {
   for (const name of names) {
     const ref = current.$ref as string | undefined;
     if (ref) current = defs[ref.slice('#/$defs/'.length)]!;
-    if (current.type === 'array') current = current.items as JsonSchema;
+    if (current.items) current = current.items as JsonSchema;
     const ref2 = current.$ref as string | undefined;
     if (ref2) current = defs[ref2.slice('#/$defs/'.length)]!;
     current = (current.properties as Record<string, JsonSchema>)[name]!;
@@ -48,7 +48,8 @@ describe('Kubernetes schemas generated from kubernetes-types', () => {
     assert.deepEqual(property(deployment, 'spec').$ref, '#/$defs/apps.v1.DeploymentSpec');
     const container = ['spec', 'template', 'spec', 'containers'];
     assert.deepEqual(property(deployment, ...container, 'imagePullPolicy').enum, ['Always', 'Never', 'IfNotPresent']);
-    assert.equal(property(deployment, 'spec', 'replicas').type, 'integer');
+    // Optional fields accept null (the API reads it as unset); required ones do not.
+    assert.deepEqual(property(deployment, 'spec', 'replicas').type, ['integer', 'null']);
     assert.deepEqual(property(deployment, ...container, 'ports', 'containerPort').type, 'integer');
     assert.deepEqual(property(deployment, ...container, 'livenessProbe', 'httpGet', 'port').type, [
       'integer',
@@ -69,7 +70,7 @@ describe('Kubernetes schemas generated from kubernetes-types', () => {
 
     const service = kubernetesSchema('v1', 'Service')!;
     assert.deepEqual(property(service, 'spec', 'type').enum, ['ExternalName', 'ClusterIP', 'NodePort', 'LoadBalancer']);
-    assert.deepEqual(property(service, 'spec', 'ports', 'targetPort').type, ['integer', 'string']);
+    assert.deepEqual(property(service, 'spec', 'ports', 'targetPort').type, ['integer', 'string', 'null']);
     assert.deepEqual(property(service, 'spec', 'ports', 'protocol').enum, ['TCP', 'UDP', 'SCTP']);
     assert.deepEqual(property(kubernetesSchema('v1', 'ConfigMap')!, 'data').additionalProperties, { type: 'string' });
     // RawExtension and JSON hold anything.
