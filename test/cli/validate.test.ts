@@ -22,6 +22,43 @@ describe('windflow-stack validate', () => {
     assert.match(stdout, /^0 errors, 0 warnings, \d+ hints? in 4 files\n$/m);
   });
 
+  it('checks Kubernetes apiVersions against --kubernetes-version', async () => {
+    const directory = mkdtempSync(path.join(os.tmpdir(), 'windflow-validate-'));
+    const file = path.join(directory, 'cron.stack.yaml');
+    writeFileSync(
+      file,
+      [
+        'metadata:',
+        '  name: nightly',
+        '  version: "1.0.0"',
+        '  category: Tools',
+        '  author: me',
+        '  license: MIT',
+        '  description: A nightly job.',
+        '  target_type: kubernetes',
+        'template:',
+        '  apiVersion: batch/v1beta1',
+        '  kind: CronJob',
+        '  metadata:',
+        '    name: nightly',
+        'variables: {}',
+        '',
+      ].join('\n'),
+    );
+    const removed = await runInProcess(['validate', file]);
+    assert.equal(removed.code, 1);
+    assert.match(
+      removed.stdout,
+      /cron\.stack\.yaml:10:15: error WF120 Kubernetes 1\.25 removed `batch\/v1beta1` CronJob/,
+    );
+    const deprecated = await runInProcess(['validate', '--kubernetes-version', '1.22', file]);
+    assert.equal(deprecated.code, 0, deprecated.stdout);
+    assert.match(deprecated.stdout, /warning WF121 `batch\/v1beta1` CronJob is deprecated since Kubernetes 1\.21/);
+    const wrong = await runInProcess(['validate', '--kubernetes-version', 'latest', file]);
+    assert.equal(wrong.code, 2);
+    assert.match(wrong.stderr, /--kubernetes-version must be a Kubernetes version like 1\.30, not 'latest'/);
+  });
+
   it('writes LSP diagnostics per file as JSON', async () => {
     const { code, stdout } = await runInProcess([
       'validate',

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { checkStack, decodeStackBytes, parseStack, StackDiagnostic, toLspDiagnostic } from '../../../server/src/stack';
 import type { LineIndex } from '../../../server/src/stack';
+import { normaliseKubernetesVersion } from '../../../server/src/stack/schemas/kubernetes';
 import { CliCommand, CliContext, parseArgs, UsageError } from './command';
 import { collectStackFiles, displayPath } from './files';
 import { toSarif } from './sarif';
@@ -12,11 +13,13 @@ export interface FileReport {
   diagnostics: StackDiagnostic[];
 }
 
-export async function validateFile(file: string): Promise<FileReport> {
+export async function validateFile(file: string, kubernetesVersion?: string): Promise<FileReport> {
   const bytes = await readFile(file);
   const decoded = decodeStackBytes(bytes);
   const model = parseStack(decoded.text, pathToFileURL(file).href);
-  const diagnostics = [...decoded.diagnostics, ...checkStack(model)].sort((a, b) => a.span.start - b.span.start);
+  const diagnostics = [...decoded.diagnostics, ...checkStack(model, { kubernetesVersion })].sort(
+    (a, b) => a.span.start - b.span.start,
+  );
   return { file, lines: model.lines, diagnostics };
 }
 
@@ -25,9 +28,12 @@ const FORMATS = ['text', 'json', 'sarif'] as const;
 export const validateCommand: CliCommand = {
   name: 'validate',
   summary: 'check stack files and print diagnostics (exit 1 when any error)',
-  usage: 'windflow-stack validate <file|folder>... [--format text|json|sarif] [--quiet]',
+  usage: 'windflow-stack validate <file|folder>... [--format text|json|sarif] [--quiet] [--kubernetes-version 1.30]',
   async run(context: CliContext): Promise<number> {
-    const args = parseArgs(context.args, { options: ['format'], flags: ['quiet'] });
+    const args = parseArgs(context.args, { options: ['format', 'kubernetes-version'], flags: ['quiet'] });
+    const kubernetesVersion = args.options.get('kubernetes-version');
+    if (kubernetesVersion !== undefined && !normaliseKubernetesVersion(kubernetesVersion))
+      throw new UsageError(`--kubernetes-version must be a Kubernetes version like 1.30, not '${kubernetesVersion}'`);
     const format = (args.options.get('format') ?? 'text') as (typeof FORMATS)[number];
     if (!FORMATS.includes(format))
       throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not '${format}'`);
@@ -36,7 +42,7 @@ export const validateCommand: CliCommand = {
     const reports: FileReport[] = [];
     for (const file of files) {
       try {
-        reports.push(await validateFile(file));
+        reports.push(await validateFile(file, kubernetesVersion));
       } catch (error) {
         context.stderr.write(`${displayPath(file, context.cwd)}: cannot read: ${(error as Error).message}\n`);
         return 2;
