@@ -12,7 +12,7 @@ function found(text: string, codes = ['WF050', 'WF051', 'WF052', 'WF053']): Stac
 
 function apiVersionFindings(text: string, kubernetesVersion?: string): [string, string, unknown, string][] {
   return checkStack(parseStack(text), { kubernetesVersion })
-    .filter((d) => ['WF052', 'WF120', 'WF121'].includes(d.code))
+    .filter((d) => ['WF052', 'WF120', 'WF121', 'WF122'].includes(d.code))
     .map((d) => [d.code, d.severity, d.span, d.message]);
 }
 
@@ -152,6 +152,23 @@ describe('kubernetes template checks', () => {
       '  apiVersion: flowcontrol.apiserver.k8s.io/v1beta3\n  kind: FlowSchema\n  metadata:\n    name: f',
     );
     assert.equal(apiVersionFindings(flowSchema)[0]?.[0], 'WF121');
+  });
+
+  it('WF122: an apiVersion newer than the configured cluster version names the one that cluster serves', () => {
+    const text = kubernetes('  apiVersion: networking.k8s.io/v1\n  kind: Ingress\n  metadata:\n    name: web');
+    assert.deepEqual(
+      apiVersionFindings(text, '1.18').map(([code, severity, span, message]) => [code, severity, span, message]),
+      [
+        [
+          'WF122',
+          'error',
+          spanOf(text, 'networking.k8s.io/v1'),
+          'Kubernetes 1.19 introduced `networking.k8s.io/v1` Ingress: a 1.18 cluster does not serve it (it serves `extensions/v1beta1` or `networking.k8s.io/v1beta1`)',
+        ],
+      ],
+    );
+    assert.deepEqual(apiVersionFindings(text, '1.19'), []);
+    assert.deepEqual(apiVersionFindings(text), []);
   });
 
   it('WF120: every item of a kind: List is checked', () => {

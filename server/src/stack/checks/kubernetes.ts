@@ -11,7 +11,7 @@ import {
   kubernetesKinds,
   normaliseKubernetesVersion,
 } from '../schemas/kubernetes';
-import { minorOf, retiredApi } from '../schemas/kubernetesApiVersions';
+import { introducedIn, minorOf, RETIRED_APIS, retiredApi } from '../schemas/kubernetesApiVersions';
 import { isClusterScopedKind } from '../schemas/kubernetesKinds';
 import { didYouMean } from '../suggest';
 import { checkDeploymentName, checkTargetParameters } from './docker';
@@ -252,6 +252,19 @@ function checkApiVersion(object: YAMLMap, kind: string, kindNode: Node, sink: Di
         span,
       );
     }
+    return;
+  }
+  const introduced = introducedIn(apiVersion, kind);
+  if (introduced !== undefined && minor < introduced) {
+    const older = RETIRED_APIS.filter((entry) => entry.kind === kind && minor < entry.removedIn).map(
+      (entry) => `\`${entry.apiVersion}\``,
+    );
+    sink.add(
+      'WF122',
+      'error',
+      `Kubernetes 1.${introduced} introduced \`${apiVersion}\` ${kind}: a ${cluster} cluster does not serve it${older.length ? ` (it serves ${older.join(' or ')})` : ''}`,
+      span,
+    );
     return;
   }
   if (!isBuiltInGroup(apiVersion)) return;

@@ -1,6 +1,7 @@
 /**
  * Built-in apiVersions that Kubernetes deprecated and removed between 1.9 and 1.32, per kind, with the version that
- * replaces them. Compiled from the Kubernetes deprecated API migration guide and release notes.
+ * replaces them, and the versions that introduced the replacements. Compiled from the Kubernetes deprecated API
+ * migration guide and release notes.
  */
 
 export interface RetiredApi {
@@ -125,4 +126,35 @@ export function retiredApi(apiVersion: string, kind: string): RetiredApi | undef
 /** The minor version of `1.30` (a normalised cluster version). */
 export function minorOf(version: string): number {
   return Number(version.split('.')[1]);
+}
+
+/**
+ * The Kubernetes version that first served a built-in apiVersion of a kind, for those that replaced an older one
+ * since 1.16 (older clusters answer "no matches for kind"). Keys: `apiVersion kind`.
+ */
+const INTRODUCED_IN: Record<string, number> = {
+  'admissionregistration.k8s.io/v1 MutatingWebhookConfiguration': 16,
+  'admissionregistration.k8s.io/v1 ValidatingWebhookConfiguration': 16,
+  'admissionregistration.k8s.io/v1 ValidatingAdmissionPolicy': 30,
+  'admissionregistration.k8s.io/v1 ValidatingAdmissionPolicyBinding': 30,
+  'apiextensions.k8s.io/v1 CustomResourceDefinition': 16,
+  'certificates.k8s.io/v1 CertificateSigningRequest': 19,
+  'networking.k8s.io/v1 Ingress': 19,
+  'networking.k8s.io/v1 IngressClass': 19,
+  'events.k8s.io/v1 Event': 19,
+  'node.k8s.io/v1 RuntimeClass': 20,
+  'batch/v1 CronJob': 21,
+  'policy/v1 PodDisruptionBudget': 21,
+  'discovery.k8s.io/v1 EndpointSlice': 21,
+  'autoscaling/v2 HorizontalPodAutoscaler': 23,
+  'storage.k8s.io/v1 CSIStorageCapacity': 24,
+  'flowcontrol.apiserver.k8s.io/v1beta3 FlowSchema': 26,
+  'flowcontrol.apiserver.k8s.io/v1beta3 PriorityLevelConfiguration': 26,
+  'flowcontrol.apiserver.k8s.io/v1 FlowSchema': 29,
+  'flowcontrol.apiserver.k8s.io/v1 PriorityLevelConfiguration': 29,
+};
+
+/** The minor version that first served this apiVersion of the kind, when that is after 1.15. */
+export function introducedIn(apiVersion: string, kind: string): number | undefined {
+  return INTRODUCED_IN[`${apiVersion} ${kind}`];
 }
