@@ -58,7 +58,8 @@ export function checkDockerTemplateSchema(model: StackModel, sink: DiagnosticSin
 const RESULTS = new SchemaResultCache();
 const SHAPES = new WeakMap<StringLeaf, { signature: string; shape: JinjaValue }>();
 
-function options(model: StackModel, keyNode: Node) {
+/** The options every template family passes to checkAgainstSchema (Jinja reading, unquoted {{ }}, the cache). */
+export function options(model: StackModel, keyNode: Node) {
   RESULTS.signature = variablesSignature(model);
   return {
     document: model.document,
@@ -77,7 +78,8 @@ function variablesSignature(model: StackModel): string {
   return signature;
 }
 
-function report(model: StackModel, findings: SchemaFinding[], sink: DiagnosticSink): void {
+/** Schema findings as coded diagnostics (WF100–WF108), each once. */
+export function report(model: StackModel, findings: SchemaFinding[], sink: DiagnosticSink): void {
   // What a YAML anchor brings into several places is reported once, where it is written.
   const seen = new Set<string>();
   for (const finding of findings) {
