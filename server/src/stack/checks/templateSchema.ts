@@ -70,11 +70,13 @@ export function options(model: StackModel, keyNode: Node) {
   };
 }
 
-/** What judging a `{{ variable }}` depends on: each variable's type and default (not its label or help). */
+/** What judging a `{{ variable }}` depends on: each variable's type, default and enum (not its label or help). */
 function variablesSignature(model: StackModel): string {
   let signature = '';
-  for (const decl of model.declarations.values())
-    signature += `${decl.qualifiedName}\u0000${decl.type ?? ''}\u0000${JSON.stringify(decl.definition.default) ?? ''}\u0001`;
+  for (const decl of model.declarations.values()) {
+    const { default: fallback, enum: choices } = decl.definition;
+    signature += `${decl.qualifiedName}\u0000${decl.type ?? ''}\u0000${JSON.stringify([fallback, choices])}\u0001`;
+  }
   return signature;
 }
 
