@@ -292,6 +292,31 @@ describe('template schema: Jinja and interpolation', () => {
     );
   });
 
+  it('durations (healthcheck, stop_grace_period, Swarm update and restart settings) must parse', () => {
+    const text = compose(
+      [
+        '  services:',
+        '    web:',
+        '      image: nginx',
+        '      stop_grace_period: 1m30s',
+        '      healthcheck:',
+        '        test: ["CMD", "true"]',
+        '        timeout: 5sec',
+        '        start_period: ${START:-30s}',
+        '      deploy:',
+        '        restart_policy:',
+        '          window: 2 minutes',
+      ].join('\n'),
+    );
+    assert.deepEqual(
+      schemaFindings(text).map((d) => [d.code, d.span]),
+      [
+        ['WF103', spanOf(text, '5sec')],
+        ['WF103', spanOf(text, '2 minutes')],
+      ],
+    );
+  });
+
   it('x- extension keys and merge keys: the merged keys are checked where they are written', () => {
     const text = compose(
       '  x-base: &base\n    restart: always\n    shm_sze: 1g\n  services:\n    a:\n      <<: *base\n      image: x\n      x-note: anything\n    b:\n      <<: *base\n      image: y',

@@ -379,6 +379,8 @@ export interface CheckSchemaOptions {
   skip?: (node: Node) => boolean;
   /** Keeps the findings of unchanged mappings between checks (set its signature first). */
   cache?: SchemaResultCache;
+  /** Checks for `format`s: the problem with a string, or undefined when it is fine. Other formats are not checked. */
+  formats?: Record<string, (value: string) => string | undefined>;
 }
 
 export type FindingKind =
@@ -407,6 +409,7 @@ interface Context {
   jinja?: (node: Scalar<string>) => JinjaValue | undefined;
   skip?: (node: Node) => boolean;
   cache?: SchemaResultCache;
+  formats?: Record<string, (value: string) => string | undefined>;
 }
 
 /**
@@ -453,6 +456,7 @@ export function checkAgainstSchema(
     jinja: options.jinja,
     skip: options.skip,
     cache: options.cache,
+    formats: options.formats,
   };
   const resolved = resolveAlias(node ?? null, options.document);
   const key = options.keyNode ?? null;
@@ -666,7 +670,19 @@ function validatePlain(
   }
   if (kind === 'object' && isMap(node)) return validateObject(context, schema, target, node, depth);
   if (kind === 'array' && isSeq(node)) return validateArray(context, schema, target, node, depth);
-  return validateScalarValue(context.compiled, schema, target, value, kind);
+  const findings = validateScalarValue(context.compiled, schema, target, value, kind);
+  const format = schema.format !== undefined ? context.formats?.[schema.format] : undefined;
+  if (format && findings.length === 0 && typeof value === 'string' && !INTERPOLATION.test(value)) {
+    const problem = format(value);
+    if (problem)
+      findings.push({
+        kind: 'not-allowed',
+        severity: 'error',
+        message: `${subject(target.path)}: ${problem}`,
+        span: target.anchor,
+      });
+  }
+  return findings;
 }
 
 function validateScalarValue(

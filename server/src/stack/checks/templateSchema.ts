@@ -10,6 +10,7 @@ import { hasJinja } from '../jinja';
 import { getPair, JinjaReference, ReferenceSite, StackModel, StringLeaf, VariableDecl } from '../model';
 import { checkAgainstSchema, FindingKind, JinjaValue, SchemaFinding, SchemaResultCache } from '../schemaEngine';
 import { composeSchema } from '../schemas/compose';
+import { parseDuration } from '../specs';
 import { isUnquotedJinja, yaml11TrapKind } from './yaml11';
 
 const CODES: Record<FindingKind, string> = {
@@ -54,6 +55,14 @@ export function checkDockerTemplateSchema(model: StackModel, sink: DiagnosticSin
   }
 }
 
+/** The `format`s of the template schemas that have a parser here. */
+const FORMATS: Record<string, (value: string) => string | undefined> = {
+  duration: (value) => {
+    const parsed = parseDuration(value);
+    return parsed.ok ? undefined : parsed.error;
+  },
+};
+
 /** Between edits most services are unchanged: their findings are reused (see SchemaResultCache). */
 const RESULTS = new SchemaResultCache();
 const SHAPES = new WeakMap<StringLeaf, { signature: string; shape: JinjaValue }>();
@@ -67,6 +76,7 @@ export function options(model: StackModel, keyNode: Node) {
     jinja: jinjaReader(model),
     skip: (node: Node) => isUnquotedJinja(model, node),
     cache: RESULTS,
+    formats: FORMATS,
   };
 }
 
