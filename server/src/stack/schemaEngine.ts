@@ -10,7 +10,9 @@
  *   2. Compile it once: `const compiled = new CompiledSchema(schema, { name: 'Compose', documentation: … })`.
  *      Compiling is cheap (refs and patterns are resolved lazily and cached); keep the instance in a module constant.
  *   3. Check a node: `checkAgainstSchema(node, compiled, { document, jinja, keyNode })` returns `SchemaFinding`s
- *      (kind, severity, message, span, data); the check family turns each kind into its diagnostic code.
+ *      (kind, severity, message, span, data); the check family turns each kind into its diagnostic code
+ *      (checks/templateSchema.ts: `options()` gives the Jinja reader, the cache and the format parsers, `report()`
+ *      the codes). `format` is only checked for the formats given in `options.formats`.
  *   4. For completion and hover: `compiled.schemaAt(path)` gives the subschemas at a path of keys and indexes,
  *      `compiled.keysOf(schemas)` the keys that may be written there, `compiled.describe(schemas)` the facts to show.
  *
