@@ -86,6 +86,10 @@ describe('completion and hover from the template schema', () => {
       text.replace('      image: redis\n', '      image: redis\n      configs:\n        - source: <|>\n'),
     );
     assert.deepEqual(labels(source), ['app_config']);
+    const extended = completeAt(
+      text.replace('      image: redis\n', '      image: redis\n      extends:\n        service: <|>\n'),
+    );
+    assert.deepEqual(labels(extended), ['db', 'web']);
   });
 
   it('hover on a service key: description, type, allowed values and the link to the specification', () => {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { StackDiagnostic } from '../../server/src/stack';
+import { checkStack, IncrementalStackParser, parseStack, StackDiagnostic } from '../../server/src/stack';
+import { generateComposeStack } from '../../bench/generate';
 import { diagnose, spanOf, stack } from './util';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures/compose');
@@ -291,6 +292,31 @@ describe('template schema: Jinja and interpolation', () => {
     );
   });
 
+  it('durations (healthcheck, stop_grace_period, Swarm update and restart settings) must parse', () => {
+    const text = compose(
+      [
+        '  services:',
+        '    web:',
+        '      image: nginx',
+        '      stop_grace_period: 1m30s',
+        '      healthcheck:',
+        '        test: ["CMD", "true"]',
+        '        timeout: 5sec',
+        '        start_period: ${START:-30s}',
+        '      deploy:',
+        '        restart_policy:',
+        '          window: 2 minutes',
+      ].join('\n'),
+    );
+    assert.deepEqual(
+      schemaFindings(text).map((d) => [d.code, d.span]),
+      [
+        ['WF103', spanOf(text, '5sec')],
+        ['WF103', spanOf(text, '2 minutes')],
+      ],
+    );
+  });
+
   it('x- extension keys and merge keys: the merged keys are checked where they are written', () => {
     const text = compose(
       '  x-base: &base\n    restart: always\n    shm_sze: 1g\n  services:\n    a:\n      <<: *base\n      image: x\n      x-note: anything\n    b:\n      <<: *base\n      image: y',
@@ -334,5 +360,36 @@ describe('template schema: Jinja and interpolation', () => {
       [],
     );
     assert.ok(!diagnostics.some((d) => d.code === 'WF033' && d.data?.name === 'cmd'));
+  });
+});
+
+describe('template schema: findings reused between edits equal a fresh check', () => {
+  it('edits in services, in variable defaults and ones that move everything below', () => {
+    let text = generateComposeStack(60, 5);
+    const parser = new IncrementalStackParser();
+    const schemaOf = (diagnostics: StackDiagnostic[]) =>
+      diagnostics
+        .filter((d) => SCHEMA_CODES.test(d.code))
+        .map((d) => `${d.code} ${d.span.start}-${d.span.end} ${d.message}`);
+    const edits: [string, string][] = [
+      ['    svc10:\n      image:', '    svc10:\n      shm_sze: 1g\n      image:'],
+      ['    svc40:\n      image:', '    svc40:\n      deploy:\n        replicas: "{{ var_1 }}"\n      image:'],
+      ['  var_1:\n    type: string', '  var_1:\n    type: integer'],
+      ['    default: "v1"', '    default: 3'],
+      ['    svc2:\n', '    svc2:\n      tty: maybe\n'],
+      ['      shm_sze: 1g\n', ''],
+    ];
+    parser.update(text);
+    for (const [from, to] of edits) {
+      assert.ok(text.includes(from), from);
+      text = text.replace(from, to);
+      const incremental = checkStack(parser.update(text));
+      assert.equal(parser.lastUpdate.mode, 'chunks');
+      assert.deepEqual(schemaOf(incremental), schemaOf(checkStack(parseStack(text))), to);
+    }
+    assert.deepEqual(
+      schemaOf(checkStack(parseStack(text))).map((line) => line.split(' ')[0]),
+      ['WF102'],
+    );
   });
 });

@@ -134,9 +134,22 @@ export function templateValueItems(model: StackModel, path: Path, range: Range):
   }));
 }
 
-/** `source:` of a service's long-syntax `configs`, `secrets` or volume mount: the names declared at the top level. */
+/**
+ * `source:` of a service's long-syntax `configs`, `secrets` or volume mount: the names declared at the top level;
+ * `extends.service`: the other services.
+ */
 function composeSourceNames(model: StackModel, path: Path): string[] | undefined {
   if (model.targetType !== 'docker_compose' && model.targetType !== 'docker_swarm') return undefined;
+  if (
+    path.length === 5 &&
+    path[0] === 'template' &&
+    path[1] === 'services' &&
+    path[3] === 'extends' &&
+    path[4] === 'service'
+  )
+    return scalarPairs(getIn(model.root, ['template', 'services']))
+      .map(({ key }) => key)
+      .filter((name) => name !== path[2]);
   if (path.length !== 6 || path[0] !== 'template' || path[1] !== 'services' || path[5] !== 'source') return undefined;
   const kind = path[3];
   if (kind !== 'configs' && kind !== 'secrets' && kind !== 'volumes') return undefined;

@@ -10,7 +10,9 @@
  *   2. Compile it once: `const compiled = new CompiledSchema(schema, { name: 'Compose', documentation: … })`.
  *      Compiling is cheap (refs and patterns are resolved lazily and cached); keep the instance in a module constant.
  *   3. Check a node: `checkAgainstSchema(node, compiled, { document, jinja, keyNode })` returns `SchemaFinding`s
- *      (kind, severity, message, span, data); the check family turns each kind into its diagnostic code.
+ *      (kind, severity, message, span, data); the check family turns each kind into its diagnostic code
+ *      (checks/templateSchema.ts: `options()` gives the Jinja reader, the cache and the format parsers, `report()`
+ *      the codes). `format` is only checked for the formats given in `options.formats`.
  *   4. For completion and hover: `compiled.schemaAt(path)` gives the subschemas at a path of keys and indexes,
  *      `compiled.keysOf(schemas)` the keys that may be written there, `compiled.describe(schemas)` the facts to show.
  *
@@ -379,6 +381,8 @@ export interface CheckSchemaOptions {
   skip?: (node: Node) => boolean;
   /** Keeps the findings of unchanged mappings between checks (set its signature first). */
   cache?: SchemaResultCache;
+  /** Checks for `format`s: the problem with a string, or undefined when it is fine. Other formats are not checked. */
+  formats?: Record<string, (value: string) => string | undefined>;
 }
 
 export type FindingKind =
@@ -407,6 +411,7 @@ interface Context {
   jinja?: (node: Scalar<string>) => JinjaValue | undefined;
   skip?: (node: Node) => boolean;
   cache?: SchemaResultCache;
+  formats?: Record<string, (value: string) => string | undefined>;
 }
 
 /**
@@ -453,6 +458,7 @@ export function checkAgainstSchema(
     jinja: options.jinja,
     skip: options.skip,
     cache: options.cache,
+    formats: options.formats,
   };
   const resolved = resolveAlias(node ?? null, options.document);
   const key = options.keyNode ?? null;
@@ -666,7 +672,19 @@ function validatePlain(
   }
   if (kind === 'object' && isMap(node)) return validateObject(context, schema, target, node, depth);
   if (kind === 'array' && isSeq(node)) return validateArray(context, schema, target, node, depth);
-  return validateScalarValue(context.compiled, schema, target, value, kind);
+  const findings = validateScalarValue(context.compiled, schema, target, value, kind);
+  const format = schema.format !== undefined ? context.formats?.[schema.format] : undefined;
+  if (format && findings.length === 0 && typeof value === 'string' && !INTERPOLATION.test(value)) {
+    const problem = format(value);
+    if (problem)
+      findings.push({
+        kind: 'not-allowed',
+        severity: 'error',
+        message: `${subject(target.path)}: ${problem}`,
+        span: target.anchor,
+      });
+  }
+  return findings;
 }
 
 function validateScalarValue(

@@ -2,13 +2,12 @@ import { Document, isAlias, isMap, isScalar, isSeq, Node, Scalar } from 'yaml';
 import { DiagnosticSink } from '../diagnostics';
 import { hasJinja, JinjaReference } from '../jinja';
 import { getIn, getPair, leafSpan, spanOf, StackModel, VariableDecl } from '../model';
-import { interpolateComposeDefaults, parseDuration, parsePortSpec, parseVolumeSpec } from '../specs';
+import { interpolateComposeDefaults, parsePortSpec, parseVolumeSpec } from '../specs';
 import { closest } from '../suggest';
 import { Span } from '../text';
 import { checkDeploymentName, checkTargetParameters, literalText } from './docker';
 import { checkComposeTemplateSchema } from './templateSchema';
 
-const HEALTHCHECK_DURATIONS = ['interval', 'timeout', 'start_period', 'start_interval'];
 /** Merge chains deeper than this are not followed (aliases cannot recurse, but a file can nest many). */
 const MAX_MERGE_DEPTH = 20;
 
@@ -97,7 +96,6 @@ export function checkCompose(model: StackModel, sink: DiagnosticSink): void {
     checkServiceVolumes(service, volumeNames, document, sink);
     checkMountTargets(service, document, sink);
     checkServicePorts(service, document, sink);
-    checkServiceHealthcheck(service, document, sink);
   }
   checkDependencyCycles(dependencies, sink);
   checkDollarSigns(model, sink);
@@ -417,25 +415,6 @@ function checkServicePorts(service: ServiceInfo, document: Document, sink: Diagn
     const parsed = parsePortSpec(spec);
     if (!parsed.ok)
       sink.add('WF043', 'error', `invalid port mapping in service '${service.name}': ${parsed.error}`, spanOf(item));
-  }
-}
-
-function checkServiceHealthcheck(service: ServiceInfo, document: Document, sink: DiagnosticSink): void {
-  const healthcheck = service.fields.get('healthcheck')?.value;
-  if (!isMap(healthcheck)) return;
-  for (const entry of entries(healthcheck, document).values()) {
-    if (!HEALTHCHECK_DURATIONS.includes(entry.name) || !isScalar(entry.value)) continue;
-    const value = entry.value.value;
-    const interpolated = typeof value === 'string' ? interpolateComposeDefaults(value) : undefined;
-    if (typeof value !== 'string' || hasJinja(value) || interpolated === undefined) continue;
-    const parsed = parseDuration(interpolated);
-    if (!parsed.ok)
-      sink.add(
-        'WF043',
-        'error',
-        `healthcheck.${entry.name} of service '${service.name}': ${parsed.error}`,
-        spanOf(entry.value),
-      );
   }
 }
 

@@ -10,6 +10,7 @@ import { hasJinja } from '../jinja';
 import { getPair, JinjaReference, ReferenceSite, StackModel, StringLeaf, VariableDecl } from '../model';
 import { checkAgainstSchema, FindingKind, JinjaValue, SchemaFinding, SchemaResultCache } from '../schemaEngine';
 import { composeSchema } from '../schemas/compose';
+import { parseDuration } from '../specs';
 import { isUnquotedJinja, yaml11TrapKind } from './yaml11';
 
 const CODES: Record<FindingKind, string> = {
@@ -54,10 +55,19 @@ export function checkDockerTemplateSchema(model: StackModel, sink: DiagnosticSin
   }
 }
 
+/** The `format`s of the template schemas that have a parser here. */
+const FORMATS: Record<string, (value: string) => string | undefined> = {
+  duration: (value) => {
+    const parsed = parseDuration(value);
+    return parsed.ok ? undefined : parsed.error;
+  },
+};
+
 /** Between edits most services are unchanged: their findings are reused (see SchemaResultCache). */
 const RESULTS = new SchemaResultCache();
 const SHAPES = new WeakMap<StringLeaf, { signature: string; shape: JinjaValue }>();
 
+/** The options every template family passes to checkAgainstSchema (Jinja reading, unquoted {{ }}, the cache). */
 export function options(model: StackModel, keyNode: Node) {
   RESULTS.signature = variablesSignature(model);
   return {
@@ -66,17 +76,21 @@ export function options(model: StackModel, keyNode: Node) {
     jinja: jinjaReader(model),
     skip: (node: Node) => isUnquotedJinja(model, node),
     cache: RESULTS,
+    formats: FORMATS,
   };
 }
 
-/** What judging a `{{ variable }}` depends on: each variable's type and default (not its label or help). */
+/** What judging a `{{ variable }}` depends on: each variable's type, default and enum (not its label or help). */
 function variablesSignature(model: StackModel): string {
   let signature = '';
-  for (const decl of model.declarations.values())
-    signature += `${decl.qualifiedName}\u0000${decl.type ?? ''}\u0000${JSON.stringify(decl.definition.default) ?? ''}\u0001`;
+  for (const decl of model.declarations.values()) {
+    const { default: fallback, enum: choices } = decl.definition;
+    signature += `${decl.qualifiedName}\u0000${decl.type ?? ''}\u0000${JSON.stringify([fallback, choices])}\u0001`;
+  }
   return signature;
 }
 
+/** Schema findings as coded diagnostics (WF100–WF108), each once. */
 export function report(model: StackModel, findings: SchemaFinding[], sink: DiagnosticSink): void {
   // What a YAML anchor brings into several places is reported once, where it is written.
   const seen = new Set<string>();

@@ -48,6 +48,7 @@ const NEW_DEFINITIONS: Schemas = {
       privileged: { type: 'boolean' },
       working_dir: { type: 'string' },
       environment: LIST_OR_DICT,
+      per_replica: { type: 'boolean', description: 'Runs the init container once per replica instead of once.' },
     },
     { description: 'An init container run to completion before the service starts.' },
   ),
