@@ -11,7 +11,8 @@ function fixture(name: string): string {
   return readFileSync(path.join(FIXTURES, name), 'utf8');
 }
 
-const SCHEMA_CODES = /^WF1[01]\d$/;
+/** The codes of the schema checks (WF109, Compose files, is a compose-family warning). */
+const SCHEMA_CODES = /^WF10[0-8]$/;
 
 function schemaFindings(text: string): StackDiagnostic[] {
   return diagnose(text).filter((d) => SCHEMA_CODES.test(d.code));
@@ -53,8 +54,14 @@ describe('template schema: real Compose files stay clean', () => {
           .filter((d) => d.severity === 'warning')
           .map((d) => `${file} ${d.code}`),
       );
-    // ${MEDIA_PATH} without a default is empty where WindFlow runs docker compose; upstream needs `version`.
-    assert.deepEqual(warnings, ['modern-compose.stack.yaml WF042', 'nextcloud.stack.yaml WF043']);
+    // Upstream needs `version`; label_file and env_file have no files beside a WindFlow deployment; ${MEDIA_PATH}
+    // without a default is empty where WindFlow runs docker compose.
+    assert.deepEqual(warnings, [
+      'modern-compose.stack.yaml WF042',
+      'modern-compose.stack.yaml WF109',
+      'modern-compose.stack.yaml WF109',
+      'nextcloud.stack.yaml WF043',
+    ]);
   });
 });
 
@@ -313,6 +320,22 @@ describe('template schema: Jinja and interpolation', () => {
       [
         ['WF103', spanOf(text, '5sec')],
         ['WF103', spanOf(text, '2 minutes')],
+      ],
+    );
+  });
+
+  it('WF109: include, env_file and label_file name files a WindFlow deployment does not have', () => {
+    const text = compose(
+      '  include:\n    - other.yaml\n  services:\n    web:\n      image: nginx\n      env_file: .env\n      label_file: ./labels',
+    );
+    assert.deepEqual(
+      diagnose(text)
+        .filter((d) => d.code === 'WF109')
+        .map((d) => [d.severity, d.span]),
+      [
+        ['warning', spanOf(text, 'include')],
+        ['warning', spanOf(text, 'env_file')],
+        ['warning', spanOf(text, 'label_file')],
       ],
     );
   });

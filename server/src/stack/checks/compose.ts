@@ -59,6 +59,8 @@ export function checkCompose(model: StackModel, sink: DiagnosticSink): void {
   // Keys, types and values inside the document: the Compose schema (WF100–WF108).
   checkComposeTemplateSchema(model, sink);
 
+  const include = template.get('include');
+  if (include) reportFilesBesideTheComposeFile('include', include.key, sink);
   const servicesEntry = template.get('services');
   if (!servicesEntry) {
     sink.add(
@@ -96,6 +98,10 @@ export function checkCompose(model: StackModel, sink: DiagnosticSink): void {
     checkServiceVolumes(service, volumeNames, document, sink);
     checkMountTargets(service, document, sink);
     checkServicePorts(service, document, sink);
+    for (const key of ['env_file', 'label_file']) {
+      const entry = service.fields.get(key);
+      if (entry) reportFilesBesideTheComposeFile(key, entry.key, sink);
+    }
   }
   checkDependencyCycles(dependencies, sink);
   checkDollarSigns(model, sink);
@@ -350,6 +356,25 @@ function reportRelativeBind(source: string, span: Span, sink: DiagnosticSink): v
     'warning',
     `relative bind mount '${source}' has no directory to resolve against: upstream WindFlow writes the Compose file to /tmp/windflow-deployments/<id>/, where it does not exist (Docker creates an empty directory instead), and the Docker Engine API needs absolute paths; use a named volume or \`configs\``,
     span,
+  );
+}
+
+/**
+ * `include`, `env_file` and `label_file` read files next to the Compose file (WF109). A WindFlow template has none:
+ * upstream writes the rendered file alone into a folder of its own, and this extension deploys through the Engine API.
+ */
+function reportFilesBesideTheComposeFile(key: string, keyNode: Scalar, sink: DiagnosticSink): void {
+  const instead =
+    key === 'include'
+      ? 'write the included services into this template'
+      : key === 'env_file'
+        ? 'put the values in `environment` (stack variables make them configurable)'
+        : 'put the labels in `labels`';
+  sink.add(
+    'WF109',
+    'warning',
+    `\`${key}\` reads files next to the Compose file, and a WindFlow deployment has none: upstream docker compose fails to find them and this extension's deploy does not apply it; ${instead}`,
+    spanOf(keyNode),
   );
 }
 

@@ -80,13 +80,19 @@ export function options(model: StackModel, keyNode: Node) {
   };
 }
 
+const SIGNATURES = new WeakMap<StackModel, string>();
+
 /** What judging a `{{ variable }}` depends on: each variable's type, default and enum (not its label or help). */
 function variablesSignature(model: StackModel): string {
+  // Families call options() once per object (every item of a Kubernetes List): worked out once per model.
+  const known = SIGNATURES.get(model);
+  if (known !== undefined) return known;
   let signature = '';
   for (const decl of model.declarations.values()) {
     const { default: fallback, enum: choices } = decl.definition;
     signature += `${decl.qualifiedName}\u0000${decl.type ?? ''}\u0000${JSON.stringify([fallback, choices])}\u0001`;
   }
+  SIGNATURES.set(model, signature);
   return signature;
 }
 
@@ -115,11 +121,21 @@ function isYaml11Trap(model: StackModel, finding: SchemaFinding): boolean {
 
 const STRING_TYPES = new Set(['string', 'password', 'textarea']);
 
+/** One reader per model: families ask once per object (every item of a Kubernetes List). */
+const READERS = new WeakMap<StackModel, (node: Scalar<string>) => JinjaValue | undefined>();
+
 /**
- * How each Jinja string of the template renders: the walk asks per scalar, so the leaves are indexed by node once.
+ * How each Jinja string of the template renders: the walk asks per scalar, so the leaves are indexed by node once per
+ * model.
  * `{% %}` logic is never judged; one `{{ variable }}` is judged by the variable's type and default.
  */
 function jinjaReader(model: StackModel): (node: Scalar<string>) => JinjaValue | undefined {
+  let reader = READERS.get(model);
+  if (!reader) READERS.set(model, (reader = newJinjaReader(model)));
+  return reader;
+}
+
+function newJinjaReader(model: StackModel): (node: Scalar<string>) => JinjaValue | undefined {
   let byNode: Map<Scalar, StringLeaf> | undefined;
   let sites: Map<JinjaReference, ReferenceSite> | undefined;
   const siteOf = (reference: JinjaReference) => {

@@ -525,6 +525,7 @@ function buildComposeSchema(): JsonSchema {
   for (const [name, title] of Object.entries(TITLES)) definitions[name]['x-windflow-title'] = title;
   service['x-windflow-snippet'] = '${1:name}:\n  image: ${2:image}:${3:tag}\n  restart: ${4:unless-stopped}\n  $0';
   markCasts(root);
+  allowExtensions(root);
   return root;
 }
 
@@ -574,6 +575,24 @@ function markCasts(root: JsonSchema): void {
     // The few keys Compose reads without converting strings say so in the overlay (`'x-windflow-cast': false`).
     const scalarTyped = types.some((type) => type === 'integer' || type === 'number' || type === 'boolean');
     if (scalarTyped && schema['x-windflow-cast'] === undefined) schema['x-windflow-cast'] = true;
+    for (const value of Object.values(schema)) visit(value);
+  };
+  visit(root);
+}
+
+/** Compose allows `x-` extension keys in every mapping of settings; a few of the 2021 schema forgot them. */
+function allowExtensions(root: JsonSchema): void {
+  const seen = new Set<unknown>();
+  const visit = (node: unknown): void => {
+    if (typeof node !== 'object' || node === null || seen.has(node)) return;
+    seen.add(node);
+    if (Array.isArray(node)) {
+      for (const item of node) visit(item);
+      return;
+    }
+    const schema = node as JsonSchema;
+    if (schema.properties && schema.additionalProperties === false && !schema.patternProperties)
+      schema.patternProperties = EXTENSIONS;
     for (const value of Object.values(schema)) visit(value);
   };
   visit(root);
