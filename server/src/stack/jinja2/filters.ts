@@ -1,3 +1,4 @@
+/* eslint-disable no-control-regex -- Python counts \x1c-\x1f and \x85 as whitespace and line breaks, and so must we. */
 /** Jinja2 3.1's builtin filters, with Python's results (the default environment: no autoescape). */
 import { bind, bindFull, noArgs } from './bind';
 import { formatFixed } from './numbers';
@@ -213,15 +214,22 @@ function toJson(value: Value, indent: string | undefined, level: number): string
     return `${left}${inner}${items.join(`,${inner}`)}\n${indent.repeat(level)}${right}`;
   };
   if (Array.isArray(value) || value instanceof PyTuple)
-    return open(iterate(value).map((item) => toJson(item, indent, level + 1)), '[', ']');
+    return open(
+      iterate(value).map((item) => toJson(item, indent, level + 1)),
+      '[',
+      ']',
+    );
   if (value instanceof PyDict) {
     const entries = value.items().map(([key, item]) => [jsonKey(key), key, item] as const);
     entries.sort((a, b) => {
-      if (typeof a[1] !== typeof b[1] && !(isString(a[1]) && isString(b[1])))
-        pyCompare(a[1], b[1]); // raises TypeError for mixed kinds, like sort_keys does
+      if (typeof a[1] !== typeof b[1] && !(isString(a[1]) && isString(b[1]))) pyCompare(a[1], b[1]); // raises TypeError for mixed kinds, like sort_keys does
       return pyCompare(a[1], b[1]);
     });
-    return open(entries.map(([key, , item]) => `${jsonString(key)}: ${toJson(item, indent, level + 1)}`), '{', '}');
+    return open(
+      entries.map(([key, , item]) => `${jsonString(key)}: ${toJson(item, indent, level + 1)}`),
+      '{',
+      '}',
+    );
   }
   throw typeError(`Object of type ${typeName(value)} is not JSON serializable`);
 }
@@ -468,7 +476,13 @@ function groupby(rt: Runtime, value: Value, args: CallArgs): Value {
     if (current && hashKeyEquals(current.key, itemKey)) current.items.push(item);
     else {
       current = { key: itemKey, items: [item] };
-      groups.push(new PyTuple([display(item), current.items], { type: '_GroupTuple', fields: ['grouper', 'list'], plainRepr: true }));
+      groups.push(
+        new PyTuple([display(item), current.items], {
+          type: '_GroupTuple',
+          fields: ['grouper', 'list'],
+          plainRepr: true,
+        }),
+      );
     }
   }
   return groups;
@@ -528,7 +542,10 @@ function title(text: string): string {
 }
 
 function sumValues(rt: Runtime, value: Value, args: CallArgs): Value {
-  const [attribute, start] = bind('sync_do_sum', args, [['attribute', null], ['start', 0n]]);
+  const [attribute, start] = bind('sync_do_sum', args, [
+    ['attribute', null],
+    ['start', 0n],
+  ]);
   const getter = attrGetter(rt, attribute);
   return iterate(value).reduce((total: Value, item) => binaryOperation('+', total, getter(item), rt.limits), start);
 }
@@ -595,7 +612,10 @@ function sliceFilter(value: Value, slices: number, fill: Value): Value {
 }
 
 function unique(rt: Runtime, value: Value, args: CallArgs): Value {
-  const [caseSensitive, attribute] = bind('do_unique', args, [['case_sensitive', false], ['attribute', null]]);
+  const [caseSensitive, attribute] = bind('do_unique', args, [
+    ['case_sensitive', false],
+    ['attribute', null],
+  ]);
   const getter = attrGetter(rt, attribute, truthy(caseSensitive) ? undefined : lowerIfString);
   const seen = new Set<string>();
   const result: Value[] = [];
@@ -684,7 +704,10 @@ const FILTER_LIST: [string, FilterFunction][] = [
   [
     'default',
     (rt, value, args) => {
-      const [fallback, boolean] = bind('do_default', args, [['default_value', ''], ['boolean', false]]);
+      const [fallback, boolean] = bind('do_default', args, [
+        ['default_value', ''],
+        ['boolean', false],
+      ]);
       if (value instanceof PyUndefined || (truthy(boolean) && !truthy(value))) return fallback;
       return value;
     },
@@ -717,14 +740,21 @@ const FILTER_LIST: [string, FilterFunction][] = [
   [
     'indent',
     (rt, value, args) => {
-      const [width, firstLine, blank] = bind('do_indent', args, [['width', 4n], ['first', false], ['blank', false]]);
+      const [width, firstLine, blank] = bind('do_indent', args, [
+        ['width', 4n],
+        ['first', false],
+        ['blank', false],
+      ]);
       return indent(value, width, truthy(firstLine), truthy(blank));
     },
   ],
   [
     'int',
     (rt, value, args) => {
-      const [fallback, base] = bind('do_int', args, [['default', 0n], ['base', 10n]]);
+      const [fallback, base] = bind('do_int', args, [
+        ['default', 0n],
+        ['base', 10n],
+      ]);
       return toInt(value, fallback, int(base, 'base'));
     },
   ],
@@ -734,13 +764,19 @@ const FILTER_LIST: [string, FilterFunction][] = [
       bind('do_items', args, []);
       if (value instanceof PyUndefined) return iterator('generator', []);
       if (!(value instanceof PyDict)) throw typeError('Can only get item pairs from a mapping.');
-      return iterator('dict_itemiterator', value.items().map((pair) => new PyTuple(pair)));
+      return iterator(
+        'dict_itemiterator',
+        value.items().map((pair) => new PyTuple(pair)),
+      );
     },
   ],
   [
     'join',
     (rt, value, args) => {
-      const [separator, attribute] = bind('do_join', args, [['d', ''], ['attribute', null]]);
+      const [separator, attribute] = bind('do_join', args, [
+        ['d', ''],
+        ['attribute', null],
+      ]);
       const getter = attrGetter(rt, attribute);
       const items = iterate(value).map((item) => soft(getter(item)));
       return rt.concat('', joinStrings(soft(separator), items));
@@ -759,7 +795,7 @@ const FILTER_LIST: [string, FilterFunction][] = [
     (rt, value, args) => {
       bind('do_random', args, []);
       const items = iterate(value);
-      if (items.length === 0) throw new JinjaError('IndexError', 'Cannot choose from an empty sequence');
+      if (items.length === 0) return new PyUndefined(undefined, undefined, 'No random item, sequence was empty.');
       return items[rt.random.int(0, items.length)];
     },
   ],
@@ -777,7 +813,10 @@ const FILTER_LIST: [string, FilterFunction][] = [
   [
     'round',
     (rt, value, args) => {
-      const [precision, method] = bind('do_round', args, [['precision', 0n], ['method', 'common']]);
+      const [precision, method] = bind('do_round', args, [
+        ['precision', 0n],
+        ['method', 'common'],
+      ]);
       return roundValue(value, int(precision, 'precision'), soft(method));
     },
   ],
@@ -879,10 +918,7 @@ const FILTER_LIST: [string, FilterFunction][] = [
         .join(separator);
     },
   ],
-  [
-    'xmlattr',
-    (rt, value, args) => xmlattr(value, truthy(bind('do_xmlattr', args, [['autospace', true]])[0])),
-  ],
+  ['xmlattr', (rt, value, args) => xmlattr(value, truthy(bind('do_xmlattr', args, [['autospace', true]])[0]))],
 ];
 
 export const FILTERS = new Map<string, FilterFunction>([

@@ -308,7 +308,7 @@ export function strFormat(format: string, args: Value[], kwargs: Map<string, Val
     const field = format.slice(position + 1, end);
     position = end + 1;
     const fieldMatch = /^([^.[!:]*)((?:\.[^.[!:]*|\[[^\]]*\])*)(?:!([^:]*))?(?::([\s\S]*))?$/.exec(field);
-    if (!fieldMatch) throw valueError('unmatched \'{\' in format spec');
+    if (!fieldMatch) throw valueError("unmatched '{' in format spec");
     const [, name, accessors, conversion, rawSpec] = fieldMatch;
     let value: Value;
     if (name === '') {

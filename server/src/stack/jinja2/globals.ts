@@ -67,16 +67,11 @@ function makeNamespace(args: CallArgs): PyObject {
     if (typeof key !== 'string') throw typeError('keywords must be strings');
     attributes.set(key, value);
   }
-  return new PyObject(
-    'Namespace',
-    attributes,
-    (self) => `<Namespace ${pyRepr(PyDict.from(self.attributes))}>`,
-    true,
-  );
+  return new PyObject('Namespace', attributes, (self) => `<Namespace ${pyRepr(PyDict.from(self.attributes))}>`, true);
 }
 
 function makeCycler(args: CallArgs): PyObject {
-  if (args.keywords.size > 0) throw typeError("Cycler.__init__() got an unexpected keyword argument");
+  if (args.keywords.size > 0) throw typeError('Cycler.__init__() got an unexpected keyword argument');
   const items = args.positional;
   if (items.length === 0) throw new JinjaError('RuntimeError', 'at least one item has to be provided');
   let position = 0;
@@ -112,14 +107,20 @@ function makeCycler(args: CallArgs): PyObject {
 function makeJoiner(args: CallArgs): PyObject {
   const [separator] = bind('Joiner', args, [['sep', ', ']]);
   let used = false;
-  return new PyObject('Joiner', new Map(), () => '<jinja2.utils.Joiner object>', false, (call) => {
-    bind('Joiner.__call__', call, []);
-    if (!used) {
-      used = true;
-      return '';
-    }
-    return separator;
-  });
+  return new PyObject(
+    'Joiner',
+    new Map(),
+    () => '<jinja2.utils.Joiner object>',
+    false,
+    (call) => {
+      bind('Joiner.__call__', call, []);
+      if (!used) {
+        used = true;
+        return '';
+      }
+      return separator;
+    },
+  );
 }
 
 const LOREM_WORDS = (

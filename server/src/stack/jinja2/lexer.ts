@@ -1,3 +1,4 @@
+/* eslint-disable no-control-regex -- Python counts \x1c-\x1f and \x85 as whitespace and line breaks, and so must we. */
 /**
  * Jinja2's lexer for the default environment WindFlow uses: `{{ }}`, `{% %}`, `{# #}`, whitespace control with `-`
  * (`+` is accepted; lstrip_blocks and trim_blocks are off), `{% raw %}`, newlines normalised and one trailing newline

@@ -1,3 +1,4 @@
+/* eslint-disable no-control-regex -- Python counts \x1c-\x1f and \x85 as whitespace and line breaks, and so must we. */
 /**
  * Attributes a template can read: the methods of str, list, dict, tuple, int and float (Python's built-in
  * methods), the attributes of our own objects, and namedtuple fields. Nothing else is reachable.
@@ -240,21 +241,24 @@ const STR_METHODS = new Map<string, Method>([
   [
     'split',
     (rt, self, args) => {
-      const [sep, maxsplit] = bind('split', args, [['sep', null], ['maxsplit', -1n]]);
+      const [sep, maxsplit] = bind('split', args, [
+        ['sep', null],
+        ['maxsplit', -1n],
+      ]);
       return split(s(self), sep, maxsplit, false);
     },
   ],
   [
     'rsplit',
     (rt, self, args) => {
-      const [sep, maxsplit] = bind('rsplit', args, [['sep', null], ['maxsplit', -1n]]);
+      const [sep, maxsplit] = bind('rsplit', args, [
+        ['sep', null],
+        ['maxsplit', -1n],
+      ]);
       return split(s(self), sep, maxsplit, true);
     },
   ],
-  [
-    'splitlines',
-    (rt, self, args) => splitLines(s(self), !!bind('splitlines', args, [['keepends', false]])[0]),
-  ],
+  ['splitlines', (rt, self, args) => splitLines(s(self), !!bind('splitlines', args, [['keepends', false]])[0])],
   [
     'join',
     (rt, self, args) => {
@@ -562,7 +566,10 @@ const LIST_METHODS = new Map<string, Method>([
   [
     'sort',
     (rt, self, args) => {
-      const [key, reverse] = bind('sort', args, [['key', null], ['reverse', false]]);
+      const [key, reverse] = bind('sort', args, [
+        ['key', null],
+        ['reverse', false],
+      ]);
       if (args.positional.length > 0) throw typeError('sort() takes no positional arguments');
       const list = self as Value[];
       const sorted = sortValues(rt, list, (item) => (key === null ? item : rt.call(key, { positional: [item], keywords: new Map() })), !!reverse); // prettier-ignore
@@ -595,7 +602,10 @@ const DICT_METHODS = new Map<string, Method>([
     'items',
     (rt, self, args) => {
       bind('items', args, []);
-      return dictView('dict_items', (self as PyDict).items().map((pair) => new PyTuple(pair)));
+      return dictView(
+        'dict_items',
+        (self as PyDict).items().map((pair) => new PyTuple(pair)),
+      );
     },
   ],
   [
@@ -635,11 +645,12 @@ const DICT_METHODS = new Map<string, Method>([
       if (args.positional.length > 1) throw typeError(`update expected at most 1 argument, got ${args.positional.length}`); // prettier-ignore
       const [other] = args.positional;
       if (other instanceof PyDict) for (const [key, value] of other.items()) dict.set(key, value);
-      else if (other !== undefined) for (const pair of iterate(other)) {
-        const items = iterate(pair);
-        if (items.length !== 2) throw valueError(`dictionary update sequence element #0 has length ${items.length}; 2 is required`); // prettier-ignore
-        dict.set(items[0], items[1]);
-      }
+      else if (other !== undefined)
+        for (const pair of iterate(other)) {
+          const items = iterate(pair);
+          if (items.length !== 2) throw valueError(`dictionary update sequence element #0 has length ${items.length}; 2 is required`); // prettier-ignore
+          dict.set(items[0], items[1]);
+        }
       for (const [key, value] of args.keywords) dict.set(key, value);
       return null;
     },

@@ -45,13 +45,13 @@ function floorDiv(a: bigint, b: bigint): bigint {
 
 function pyMod(a: bigint, b: bigint): bigint {
   const rest = a % b;
-  return rest !== 0n && (rest < 0n) !== (b < 0n) ? rest + b : rest;
+  return rest !== 0n && rest < 0n !== b < 0n ? rest + b : rest;
 }
 
 function floatMod(a: number, b: number): number {
   const rest = a % b;
   if (rest === 0) return b < 0 ? -0 : 0;
-  return (rest < 0) !== (b < 0) ? rest + b : rest;
+  return rest < 0 !== b < 0 ? rest + b : rest;
 }
 
 function bitLength(value: bigint): number {
@@ -172,8 +172,7 @@ function numeric(op: string, a: bigint | number | boolean, b: bigint | number | 
       return floatMod(x, y);
     case '**': {
       if (x === 0 && y < 0) throw zeroDivision('0.0 cannot be raised to a negative power');
-      if (x < 0 && !Number.isInteger(y))
-        throw typeError('complex results are not supported'); // Python would return a complex number
+      if (x < 0 && !Number.isInteger(y)) throw typeError('complex results are not supported'); // Python would return a complex number
       const result = Math.pow(x, y);
       if (!Number.isFinite(result) && Number.isFinite(x) && Number.isFinite(y))
         throw new JinjaError('OverflowError', "(34, 'Numerical result out of range')");
@@ -196,7 +195,7 @@ function checkBits(value: bigint, limits: SizeLimits): bigint {
 function intTrueDivide(x: bigint, y: bigint): number {
   const safe = BigInt(Number.MAX_SAFE_INTEGER);
   if (x <= safe && x >= -safe && y <= safe && y >= -safe) return Number(x) / Number(y);
-  const negative = (x < 0n) !== (y < 0n);
+  const negative = x < 0n !== y < 0n;
   const ax = x < 0n ? -x : x;
   const ay = y < 0n ? -y : y;
   // Scale so the quotient has at least 64 significant bits, then let Number round the rest.
@@ -222,8 +221,7 @@ export function contains(container: Value, item: Value): boolean {
     return textOf(container).includes(textOf(item));
   }
   if (container instanceof PyDict) return container.has(item);
-  if (isIterable(container))
-    return iterate(container).some((candidate) => pyEquals(candidate, item));
+  if (isIterable(container)) return iterate(container).some((candidate) => pyEquals(candidate, item));
   throw typeError(`argument of type '${typeName(container)}' is not iterable`);
 }
 

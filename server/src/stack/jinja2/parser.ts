@@ -320,7 +320,8 @@ class Parser {
         this.fail(`can't assign to '${name.value}'`, name);
       params.push(name.value);
       if (this.skipIf('operator', '=')) defaults.push(this.parseExpression());
-      else if (defaults.some((value) => value !== undefined)) this.fail('non-default argument follows default argument');
+      else if (defaults.some((value) => value !== undefined))
+        this.fail('non-default argument follows default argument');
       else defaults.push(undefined);
     }
     this.expect('operator', ')');

@@ -11,6 +11,7 @@ import { TESTS } from './tests';
 import {
   CallArgs,
   hashKey,
+  isIterable,
   iterate,
   JinjaError,
   Markup,
@@ -60,11 +61,8 @@ export class Scope {
   constructor(readonly parent?: Scope) {}
 
   lookup(name: string): Value | undefined {
-    for (let scope: Scope | undefined = this; scope; scope = scope.parent) {
-      const value = scope.vars.get(name);
-      if (value !== undefined) return value;
-    }
-    return undefined;
+    const value = this.vars.get(name);
+    return value !== undefined ? value : this.parent?.lookup(name);
   }
 }
 
@@ -182,6 +180,7 @@ export class Runtime {
       namespace.attributes.set(target.attr, value);
     } else if (target.kind === 'tuple') {
       if (value instanceof PyUndefined) throw value.fail();
+      if (!isIterable(value)) throw typeError(`cannot unpack non-iterable ${typeName(value)} object`);
       const items = iterate(value);
       if (items.length < target.items.length)
         throw valueError(`not enough values to unpack (expected ${target.items.length}, got ${items.length})`);
@@ -226,7 +225,9 @@ export class Runtime {
           ],
           [
             'nextitem',
-            index < items.length - 1 ? items[index + 1] : new PyUndefined('nextitem', undefined, 'there is no next item'),
+            index < items.length - 1
+              ? items[index + 1]
+              : new PyUndefined('nextitem', undefined, 'there is no next item'),
           ],
           [
             'cycle',
@@ -271,7 +272,13 @@ export class Runtime {
     render(this.evaluate(node.iter, scope), 1, output);
   }
 
-  private macro(name: string, params: string[], defaults: (Expr | undefined)[], body: Node[], scope: Scope): PyCallable {
+  private macro(
+    name: string,
+    params: string[],
+    defaults: (Expr | undefined)[],
+    body: Node[],
+    scope: Scope,
+  ): PyCallable {
     const catchVarargs = mentions(body, 'varargs');
     const catchKwargs = mentions(body, 'kwargs');
     const acceptsCaller = mentions(body, 'caller');

@@ -89,18 +89,7 @@ export class PyObject {
 }
 
 export type Value =
-  | null
-  | boolean
-  | bigint
-  | number
-  | string
-  | Value[]
-  | PyTuple
-  | PyDict
-  | PyUndefined
-  | Markup
-  | PyCallable
-  | PyObject;
+  null | boolean | bigint | number | string | Value[] | PyTuple | PyDict | PyUndefined | Markup | PyCallable | PyObject;
 
 /** A Python dict: insertion-ordered, keyed by Python equality (1 == 1.0 == True). */
 export class PyDict {
@@ -265,7 +254,8 @@ export function pyCompare(a: Value, b: Value, op = '<'): number {
     return Number.isNaN(result) ? 0 : result;
   }
   if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
-  const sequence = (value: Value) => (Array.isArray(value) ? value : value instanceof PyTuple ? value.items : undefined);
+  const sequence = (value: Value) =>
+    Array.isArray(value) ? value : value instanceof PyTuple ? value.items : undefined;
   const left = sequence(a);
   const right = sequence(b);
   if (left && right && Array.isArray(a) === Array.isArray(b)) {
@@ -302,7 +292,8 @@ export function pyRepr(value: Value, depth = 0): string {
   if (Array.isArray(value)) return `[${value.map((item) => pyRepr(item, depth + 1)).join(', ')}]`;
   if (value instanceof PyTuple) {
     const items = value.items.map((item) => pyRepr(item, depth + 1));
-    if (value.named && !value.named.plainRepr) return `${value.named.type}(${value.named.fields.map((f, i) => `${f}=${items[i]}`).join(', ')})`;
+    if (value.named && !value.named.plainRepr)
+      return `${value.named.type}(${value.named.fields.map((f, i) => `${f}=${items[i]}`).join(', ')})`;
     return items.length === 1 ? `(${items[0]},)` : `(${items.join(', ')})`;
   }
   if (value instanceof PyDict)
