@@ -11,6 +11,7 @@ import {
   floatRepr,
   floatToInt,
   hashKey,
+  isIterable,
   isNumber,
   isString,
   iterate,
@@ -315,7 +316,8 @@ function wrapLine(text: string, width: number, breakLongWords: boolean, breakOnH
   const chunks: string[] = [];
   for (const piece of pieces) {
     if (!breakOnHyphens || /^\s/.test(piece)) chunks.push(piece);
-    else chunks.push(...piece.split(/(?<=[^\s-]-+)(?=[^\s-])/).filter((part) => part !== ''));
+    // textwrap breaks after a hyphen between two words of at least two characters ending with a letter.
+    else chunks.push(...piece.split(/(?<=\w[^\W\d]-)(?=\w*[^\W\d])/).filter((part) => part !== ''));
   }
   const lines: string[] = [];
   chunks.reverse();
@@ -359,6 +361,15 @@ function urlQuote(value: Value, forQuery: boolean): string {
   return forQuery ? result.replace(/%20/g, '+') : result;
 }
 
+function unpackPair(pair: Value): Value[] {
+  if (!isIterable(pair)) throw typeError(`cannot unpack non-iterable ${typeName(pair)} object`);
+  const items = iterate(pair);
+  if (items.length > 2) throw new JinjaError('ValueError', 'too many values to unpack (expected 2)');
+  if (items.length < 2)
+    throw new JinjaError('ValueError', `not enough values to unpack (expected 2, got ${items.length})`);
+  return items;
+}
+
 function urlize(text: string, trimLength: number | undefined, nofollow: boolean, target: Value, rel: Value): string {
   const relations = new Set((rel === null ? 'noopener' : soft(rel)).split(/\s+/).filter(Boolean));
   if (nofollow) relations.add('nofollow');
@@ -399,10 +410,8 @@ function selectOrReject(rt: Runtime, value: Value, args: CallArgs, byAttribute: 
     const testFunction = rt.testByName(soft(name));
     test = (item) => testFunction(rt, item, { positional: testArgs, keywords: args.keywords });
   }
-  return iterator(
-    'generator',
-    iterate(value).filter((item) => test(getter(item)) === keep),
-  );
+  // Jinja2 yields nothing for a false value (`if value:`), iterable or not.
+  return iterator('generator', truthy(value) ? iterate(value).filter((item) => test(getter(item)) === keep) : []);
 }
 
 function map(rt: Runtime, value: Value, args: CallArgs): Value {
@@ -421,7 +430,7 @@ function map(rt: Runtime, value: Value, args: CallArgs): Value {
     const filter = rt.filterByName(soft(name));
     transform = (item) => rt.applyFilter(filter, item, { positional: rest, keywords: args.keywords });
   }
-  return iterator('generator', iterate(value).map(transform));
+  return iterator('generator', truthy(value) ? iterate(value).map(transform) : []);
 }
 
 function minMax(rt: Runtime, value: Value, args: CallArgs, wantMax: boolean): Value {
@@ -496,7 +505,15 @@ function hashKeyEquals(a: Value, b: Value): boolean {
   }
 }
 
+/** Filters that call str methods on their value refuse anything else, like Python does. */
+function requireText(value: Value, failure: () => JinjaError): string {
+  if (isString(value)) return textOf(value);
+  if (value instanceof PyUndefined) throw value.fail();
+  throw failure();
+}
+
 function indent(value: Value, width: Value, first: boolean, blank: boolean): Value {
+  requireText(value, () => typeError(`unsupported operand type(s) for +=: '${typeName(value)}' and 'str'`));
   const indention = isString(width) ? textOf(width) : ' '.repeat(Math.max(0, int(width, 'width')));
   const text = `${soft(value)}\n`;
   const lines = text.split(/\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]/);
@@ -635,7 +652,6 @@ function first(value: Value): Value {
 }
 
 function last(value: Value): Value {
-  if (value instanceof PyUndefined) throw typeError("'Undefined' object is not reversible");
   const items = iterate(value);
   return items.length > 0 ? items.at(-1)! : new PyUndefined(undefined, undefined, 'No last item, sequence was empty.');
 }
@@ -648,6 +664,7 @@ function reverse(value: Value): Value {
 }
 
 function toInt(value: Value, fallback: Value, base: number): Value {
+  if (value instanceof PyUndefined) throw value.fail();
   if (typeof value === 'bigint') return value;
   if (typeof value === 'boolean') return BigInt(value);
   if (typeof value === 'number') return floatToInt(value);
@@ -723,6 +740,7 @@ const FILTER_LIST: [string, FilterFunction][] = [
     'float',
     (rt, value, args) => {
       const [fallback] = bind('do_float', args, [['default', 0.0]]);
+      if (value instanceof PyUndefined) throw value.fail();
       return toFloatOrUndefined(value) ?? fallback;
     },
   ],
@@ -836,8 +854,11 @@ const FILTER_LIST: [string, FilterFunction][] = [
     'sort',
     (rt, value, args) => {
       const [reverseOrder, caseSensitive, attribute] = bind('do_sort', args, [['reverse', false], ['case_sensitive', false], ['attribute', null]]); // prettier-ignore
-      const getter = attrGetter(rt, attribute, truthy(caseSensitive) ? undefined : lowerIfString);
-      return sortValues(rt, [...iterate(value)], getter, truthy(reverseOrder));
+      // Jinja2 sorts by a list of keys (`attribute='a,b'`), which compares equal undefined keys without failing.
+      const getters = (attribute === null ? [null] : soft(attribute).split(',')).map((part) =>
+        attrGetter(rt, part, truthy(caseSensitive) ? undefined : lowerIfString),
+      );
+      return sortValues(rt, [...iterate(value)], (item) => getters.map((getter) => getter(item)), truthy(reverseOrder));
     },
   ],
   ['string', (rt, value, args) => (bind('do_string', args, []), value instanceof Markup ? value : soft(value))],
@@ -881,7 +902,14 @@ const FILTER_LIST: [string, FilterFunction][] = [
     'truncate',
     (rt, value, args) => {
       const [length, killwords, end, leeway] = bind('do_truncate', args, [['length', 255n], ['killwords', false], ['end', '...'], ['leeway', null]]); // prettier-ignore
-      return truncate(soft(value), int(length, 'length'), truthy(killwords), soft(end), leeway === null ? 5 : int(leeway, 'leeway')); // prettier-ignore
+      if (Number(length) < soft(end).length) throw new JinjaError('AssertionError', `expected length >= ${soft(end).length}, got ${length}`); // prettier-ignore
+      if (!isString(value)) {
+        // Python's len() of the value, then str methods on it: only a short sequence comes back unchanged.
+        const size = pyLength(value);
+        if (size <= Number(length) + (leeway === null ? 5 : Number(leeway))) return value;
+        throw new JinjaError('AttributeError', `'${typeName(value)}' object has no attribute 'rsplit'`);
+      }
+      return truncate(textOf(value), int(length, 'length'), truthy(killwords), soft(end), leeway === null ? 5 : int(leeway, 'leeway')); // prettier-ignore
     },
   ],
   ['unique', unique],
@@ -890,8 +918,8 @@ const FILTER_LIST: [string, FilterFunction][] = [
     'urlencode',
     (rt, value, args) => {
       bind('do_urlencode', args, []);
-      if (isString(value)) return urlQuote(value, false);
-      const pairs = value instanceof PyDict ? value.items() : iterate(value).map((pair) => iterate(pair));
+      if (isString(value) || !isIterable(value)) return urlQuote(value, false);
+      const pairs = value instanceof PyDict ? value.items() : iterate(value).map(unpackPair);
       return pairs.map(([key, item]) => `${urlQuote(key, true)}=${urlQuote(item, true)}`).join('&');
     },
   ],
@@ -911,8 +939,9 @@ const FILTER_LIST: [string, FilterFunction][] = [
     (rt, value, args) => {
       const [width, breakLong, wrapstring, breakOnHyphens] = bind('do_wordwrap', args, [['width', 79n], ['break_long_words', true], ['wrapstring', null], ['break_on_hyphens', true]]); // prettier-ignore
       const separator = wrapstring === null ? '\n' : soft(wrapstring);
-      const lines = soft(value).split(/\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]/);
-      if (/(\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029])$/.test(soft(value))) lines.pop();
+      const text = requireText(value, () => new JinjaError('AttributeError', `'${typeName(value)}' object has no attribute 'splitlines'`)); // prettier-ignore
+      const lines = text.split(/\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]/);
+      if (/(\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029])$/.test(text)) lines.pop();
       return lines
         .map((line) => wrapLine(line, int(width, 'width'), truthy(breakLong), truthy(breakOnHyphens)).join(separator))
         .join(separator);

@@ -58,7 +58,8 @@ function floatArgument(value: Value): number {
 export function percentFormat(format: string, args: Value): string {
   const positional = args instanceof PyTuple ? args.items : [args];
   const mapping = args instanceof PyDict ? args : undefined;
-  const mappingLike = mapping !== undefined || Array.isArray(args);
+  // Python skips the 'not all arguments converted' check for anything with __getitem__ but tuples and str.
+  const mappingLike = mapping !== undefined || Array.isArray(args) || args instanceof PyUndefined;
   let next = 0;
   const take = (): Value => {
     if (next >= positional.length) throw typeError('not enough arguments for format string');
@@ -270,7 +271,7 @@ export function formatValue(value: Value, spec: string): string {
 }
 
 /** Looks up `.attr` and `[key]` parts of a replacement field. */
-export type FieldLookup = (value: Value, key: string, isIndex: boolean) => Value;
+export type FieldLookup = (value: Value, key: string, kind: 'attribute' | 'item') => Value;
 
 /** str.format(*args, **kwargs). */
 export function strFormat(format: string, args: Value[], kwargs: Map<string, Value>, lookup: FieldLookup): string {
@@ -330,11 +331,8 @@ export function strFormat(format: string, args: Value[], kwargs: Map<string, Val
       value = found;
     }
     for (const part of accessors.match(/\.[^.[]*|\[[^\]]*\]/g) ?? []) {
-      if (part.startsWith('.')) value = lookup(value, part.slice(1), false);
-      else {
-        const key = part.slice(1, -1);
-        value = lookup(value, key, /^\d+$/.test(key));
-      }
+      if (part.startsWith('.')) value = lookup(value, part.slice(1), 'attribute');
+      else value = lookup(value, part.slice(1, -1), 'item');
     }
     if (conversion !== undefined) {
       if (conversion === 'r' || conversion === 'a') value = pyRepr(value);

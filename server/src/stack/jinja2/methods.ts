@@ -104,28 +104,21 @@ function stripChars(text: string, chars: Value, left: boolean, right: boolean, n
 }
 
 function splitWhitespace(text: string, maxsplit: number, fromRight: boolean): string[] {
-  const parts = text.split(/[\s\x1c-\x1f\x85]+/).filter((part) => part !== '');
-  if (maxsplit < 0 || parts.length <= maxsplit + 1) return parts;
-  if (!fromRight) {
-    const result: string[] = [];
-    let rest = text.replace(/^[\s\x1c-\x1f\x85]+/, '');
-    for (let i = 0; i < maxsplit; i++) {
-      const match = /[\s\x1c-\x1f\x85]+/.exec(rest)!;
-      result.push(rest.slice(0, match.index));
-      rest = rest.slice(match.index + match[0].length);
-    }
-    result.push(rest);
-    return result;
-  }
+  const isSpace = (char: string) => /[\s\x1c-\x1f\x85]/.test(char);
+  const chars = fromRight ? [...text].reverse() : [...text];
   const result: string[] = [];
-  let rest = text.replace(/[\s\x1c-\x1f\x85]+$/, '');
-  for (let i = 0; i < maxsplit; i++) {
-    const match = /[\s\x1c-\x1f\x85]+(?=[^\s\x1c-\x1f\x85]*$)/.exec(rest)!;
-    result.unshift(rest.slice(match.index + match[0].length));
-    rest = rest.slice(0, match.index);
+  let position = 0;
+  let remaining = maxsplit < 0 ? Infinity : maxsplit;
+  while (position < chars.length && isSpace(chars[position])) position++;
+  while (position < chars.length && remaining-- > 0) {
+    const start = position;
+    while (position < chars.length && !isSpace(chars[position])) position++;
+    result.push(chars.slice(start, position).join(''));
+    while (position < chars.length && isSpace(chars[position])) position++;
   }
-  result.unshift(rest);
-  return result;
+  if (position < chars.length) result.push(chars.slice(position).join(''));
+  if (!fromRight) return result;
+  return result.map((part) => [...part].reverse().join('')).reverse();
 }
 
 function split(text: string, sep: Value, maxsplitValue: Value, fromRight: boolean): string[] {
@@ -382,7 +375,7 @@ const STR_METHODS = new Map<string, Method>([
   [
     'format',
     (rt, self, args) =>
-      rt.concat('', strFormat(s(self), args.positional, args.keywords, (value, key, isIndex) => formatLookup(rt, value, key, isIndex))), // prettier-ignore
+      rt.concat('', strFormat(s(self), args.positional, args.keywords, (value, key, kind) => formatLookup(rt, value, key, kind))), // prettier-ignore
   ],
   [
     'format_map',
@@ -390,7 +383,7 @@ const STR_METHODS = new Map<string, Method>([
       const [mapping] = bind('format_map', args, ['mapping'], { positionalOnly: true });
       if (!(mapping instanceof PyDict)) throw typeError(`'${typeName(mapping)}' object is not subscriptable`);
       const keywords = new Map(mapping.items().map(([key, value]) => [pyStr(key), value]));
-      return strFormat(s(self), [], keywords, (value, key, isIndex) => formatLookup(rt, value, key, isIndex));
+      return strFormat(s(self), [], keywords, (value, key, kind) => formatLookup(rt, value, key, kind));
     },
   ],
   ['isdigit', predicate('isdigit', /^[\p{Nd}\u00b2\u00b3\u00b9\u2070-\u2079\u2080-\u2089]+$/u)],
@@ -460,14 +453,15 @@ export function pyReplace(rt: Runtime, text: string, old: string, replacement: s
   return parts.slice(0, count + 1).join(replacement) + old + parts.slice(count + 1).join(old);
 }
 
-function formatLookup(rt: Runtime, value: Value, key: string, isIndex: boolean): Value {
-  if (!isIndex && key !== '' && !key.startsWith('_')) {
-    const attribute = attributeOf(rt, value, key);
-    if (attribute !== undefined) return attribute;
-    if (value instanceof PyDict || isIndex) throw new JinjaError('AttributeError', `'${typeName(value)}' object has no attribute '${key}'`); // prettier-ignore
-    throw new JinjaError('AttributeError', `'${typeName(value)}' object has no attribute '${key}'`);
+function formatLookup(rt: Runtime, value: Value, key: string, kind: 'attribute' | 'item'): Value {
+  if (kind === 'attribute') {
+    const attribute = key.startsWith('_') ? undefined : attributeOf(rt, value, key);
+    if (attribute === undefined)
+      throw new JinjaError('AttributeError', `'${typeName(value)}' object has no attribute '${key}'`);
+    return attribute;
   }
-  const index: Value = isIndex ? BigInt(key) : key;
+  // Python's format treats an all-digit item key as an int, anything else as a str.
+  const index: Value = /^\d+$/.test(key) ? BigInt(key) : key;
   if (value instanceof PyDict) {
     const item = value.get(index);
     if (item === undefined) throw new JinjaError('KeyError', pyRepr(index));
@@ -478,6 +472,7 @@ function formatLookup(rt: Runtime, value: Value, key: string, isIndex: boolean):
     if (index >= BigInt(items.length)) throw new JinjaError('IndexError', `${typeName(value)} index out of range`);
     return items[Number(index)];
   }
+  if (items) throw typeError(`${typeName(value)} indices must be integers or slices, not str`);
   throw typeError(`'${typeName(value)}' object is not subscriptable`);
 }
 

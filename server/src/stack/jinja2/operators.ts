@@ -60,6 +60,8 @@ function bitLength(value: bigint): number {
 
 function repeat(sequence: Value, times: Value, limits: SizeLimits): Value {
   const count = typeof times === 'boolean' ? Number(times) : Number(times as bigint);
+  if (Math.abs(count) > Number.MAX_SAFE_INTEGER)
+    throw new JinjaError('OverflowError', "cannot fit 'int' into an index-sized integer");
   const n = Math.max(0, count);
   if (typeof sequence === 'string' || sequence instanceof Markup) {
     const text = textOf(sequence);
@@ -82,6 +84,8 @@ function isSequence(value: Value): boolean {
 
 /** `a <op> b` for + - * / // % **. */
 export function binaryOperation(op: string, a: Value, b: Value, limits: SizeLimits): Value {
+  // str % Undefined formats like any other argument (Undefined prints as '').
+  if (op === '%' && isString(a) && b instanceof PyUndefined) return percentFormat(textOf(a), b);
   if (a instanceof PyUndefined) throw a.fail();
   if (b instanceof PyUndefined) throw b.fail();
   if (isNumber(a) && isNumber(b)) return numeric(op, a, b, limits);

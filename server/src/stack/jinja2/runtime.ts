@@ -352,7 +352,7 @@ export class Runtime {
         return this.getattr(this.evaluate(expr.node, scope), expr.attr);
       case 'getitem': {
         const owner = this.evaluate(expr.node, scope);
-        if (expr.arg.kind === 'slice') return this.slice(owner, expr.arg, scope);
+        if (expr.arg.kind === 'slice') return this.slice(owner, expr.arg, scope, expr.node.kind === 'const');
         return this.getitem(owner, this.evaluate(expr.arg, scope));
       }
       case 'slice':
@@ -478,11 +478,13 @@ export class Runtime {
     }
     const sequence = Array.isArray(owner)
       ? owner
-      : owner instanceof PyTuple
+      : owner instanceof PyObject && owner.type === 'range'
         ? owner.items
-        : typeof owner === 'string' || owner instanceof Markup
-          ? [...pyStr(owner)]
-          : undefined;
+        : owner instanceof PyTuple
+          ? owner.items
+          : typeof owner === 'string' || owner instanceof Markup
+            ? [...pyStr(owner)]
+            : undefined;
     if (!sequence) return undefined;
     if (typeof key !== 'bigint' && typeof key !== 'boolean') return undefined;
     let index = Number(key);
@@ -491,7 +493,8 @@ export class Runtime {
     return sequence[index];
   }
 
-  private slice(owner: Value, slice: Extract<Expr, { kind: 'slice' }>, scope: Scope): Value {
+  /** `constant`: Jinja2 folds a slice of a literal at compile time, where a failure becomes an undefined value. */
+  private slice(owner: Value, slice: Extract<Expr, { kind: 'slice' }>, scope: Scope, constant: boolean): Value {
     if (owner instanceof PyUndefined) throw owner.fail();
     const bound = (expr: Expr | undefined) => {
       if (!expr) return undefined;
@@ -506,7 +509,11 @@ export class Runtime {
     if (owner instanceof PyTuple) return new PyTuple(apply(owner.items));
     if (typeof owner === 'string') return apply([...owner]).join('');
     if (owner instanceof Markup) return new Markup(apply([...owner.text]).join(''));
-    return new PyUndefined(undefined, { value: owner }, `${objectTypeName(owner)} is not subscriptable`);
+    if (owner instanceof PyObject && owner.type === 'range' && owner.items) return apply(owner.items);
+    if (constant) return new PyUndefined(undefined, { value: owner }, `${objectTypeName(owner)} is not subscriptable`);
+    // Jinja2 compiles a slice to a plain Python subscript: no undefined fallback.
+    if (owner instanceof PyDict) throw typeError("unhashable type: 'slice'");
+    throw typeError(`'${typeName(owner)}' object is not subscriptable`);
   }
 
   /** A filter called by name from map/select (`map('upper')`). */

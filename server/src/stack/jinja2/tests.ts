@@ -4,6 +4,7 @@ import { binaryOperation, compare, contains } from './operators';
 import type { Runtime } from './runtime';
 import {
   CallArgs,
+  hashKey,
   isIterable,
   isString,
   Markup,
@@ -97,13 +98,20 @@ export const TESTS: Map<string, TestFunction> = new Map<string, TestFunction>([
   ['iterable', noArguments('iterable', (value) => isIterable(value))],
   [
     'callable',
-    noArguments('callable', (value) => value instanceof PyCallable || (value instanceof PyObject && !!value.callable)),
+    noArguments(
+      'callable',
+      (value) =>
+        value instanceof PyCallable || value instanceof PyUndefined || (value instanceof PyObject && !!value.callable),
+    ),
   ],
   ['sameas', withArgument('sameas', 'other', (rt, value, other) => sameAs(value, other))],
   ['escaped', noArguments('escaped', (value) => value instanceof Markup)],
   ['in', withArgument('in', 'seq', (rt, value, seq) => contains(seq, value))],
-  ['filter', noArguments('filter', (value) => typeof value === 'string' && FILTERS.has(value))],
-  ['test', noArguments('test', (value) => typeof value === 'string' && TESTS.has(value))],
+  [
+    'filter',
+    noArguments('filter', (value) => hashKey(value) !== '' && typeof value === 'string' && FILTERS.has(value)),
+  ],
+  ['test', noArguments('test', (value) => hashKey(value) !== '' && typeof value === 'string' && TESTS.has(value))],
   ...(
     [
       ['==', '=='],
