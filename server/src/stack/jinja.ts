@@ -203,7 +203,7 @@ function parserVerdict(value: string, scanned: JinjaError[]): JinjaError[] {
     if (!(error instanceof TemplateSyntaxError)) throw error;
     if (scanned.length > 0) return scanned;
     const start = Math.min(error.offset ?? 0, value.length);
-    const token = /^(\w+|\S)/.exec(value.slice(start));
+    const token = /^(\w+|[{}%#-]+|\S)/.exec(value.slice(start));
     return [{ message: error.message, span: { start, end: start + (token ? token[0].length : 0) } }];
   }
 }
@@ -403,7 +403,8 @@ function parseExpressionTokens(segment: JinjaSegment, tokens: JinjaToken[], from
     errors.push({ message: `'${open.text}' is never closed`, span: { start: open.start, end: open.end } });
     return;
   }
-  if (!checkOperands(tokens, from, errors)) return;
+  // Its errors only count when the real parser refuses the string too (parserVerdict), so keep collecting.
+  checkOperands(tokens, from, errors);
   for (let k = from; k < tokens.length; k++) {
     const t = tokens[k];
     if (t.type !== 'name') continue;
@@ -419,6 +420,7 @@ function parseExpressionTokens(segment: JinjaSegment, tokens: JinjaToken[], from
       previous.type === 'name' &&
       (previous.text === 'is' || (previous.text === 'not' && tokens[k - 2]?.text === 'is'))
     ) {
+      if (t.text === 'not' && previous.text === 'is') continue; // `is not name`: the negation, not the test
       segment.tests.push({ name: t.text, span: { start: t.start, end: t.end } }); // a test name: `x is defined`
       continue;
     }
