@@ -3,7 +3,7 @@
  * through our Jinja2 interpreter (jinja2/) — Python's Jinja2 3.1 semantics, with no access to JavaScript objects, so
  * nothing in a stack file can run code, and with limits on the work a hostile template can ask for.
  */
-import { stringify } from 'yaml';
+import { Document, Scalar, visit } from 'yaml';
 import { FUNCTIONS_BY_NAME } from './functions';
 import {
   callHelper,
@@ -587,5 +587,29 @@ export function renderedTemplateYaml(
     return data;
   };
   if (result.template === undefined) return '';
-  return stringify(options.showSecrets ? result.template : mask(result.template), { lineWidth: 0 });
+  return yaml11(options.showSecrets ? result.template : mask(result.template));
+}
+
+/**
+ * Strings PyYAML cannot read back when written plain: `=` and `<<` resolve to tags it does not construct (value,
+ * merge), and it refuses tabs and control characters in plain scalars.
+ */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what must be quoted
+const PYYAML_NEEDS_QUOTES = /^(=|<<)$|[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]/;
+
+/**
+ * YAML that YAML 1.1 readers (PyYAML, docker-compose, upstream WindFlow) read back as the same data: with the 1.1
+ * schema, strings such as `on`, `yes`, `n`, `0755`, `1:30` or `.inf` are quoted instead of written plain.
+ */
+export function yaml11(data: unknown): string {
+  const document = new Document(data, { version: '1.1', merge: false });
+  visit(document, {
+    Scalar(_key, node) {
+      if (typeof node.value !== 'string') return;
+      // The yaml package writes `<<` plain under YAML 1.1 whatever the scalar type: an explicit tag keeps it a string.
+      if (node.value === '<<') node.tag = 'tag:yaml.org,2002:str';
+      else if (PYYAML_NEEDS_QUOTES.test(node.value)) node.type = Scalar.QUOTE_DOUBLE;
+    },
+  });
+  return document.toString({ lineWidth: 0 });
 }
