@@ -6,6 +6,7 @@
  * give a precise message and range when that parser refuses the string.
  */
 import { parseTemplate, TemplateSyntaxError } from './jinja2';
+import { TemplateAssertionError } from './jinja2/lexer';
 
 export type SegmentKind = 'expression' | 'statement' | 'comment';
 
@@ -201,6 +202,8 @@ function parserVerdict(value: string, scanned: JinjaError[]): JinjaError[] {
     return [];
   } catch (error) {
     if (!(error instanceof TemplateSyntaxError)) throw error;
+    // Unknown filters and tests have their own diagnostics (WF027, WF140), with did-you-mean.
+    if (error instanceof TemplateAssertionError) return [];
     if (scanned.length > 0) return scanned;
     const start = Math.min(error.offset ?? 0, value.length);
     const token = /^(\w+|[{}%#-]+|\S)/.exec(value.slice(start));

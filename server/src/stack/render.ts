@@ -30,7 +30,7 @@ import {
   toJs,
   Value,
 } from './jinja2';
-import { normaliseSource } from './jinja2/lexer';
+import { normaliseSource, TemplateAssertionError } from './jinja2/lexer';
 import { isPlainObject, leafSpan, Path, spanOf, StackModel, StringLeaf, VariableDecl } from './model';
 import { Span } from './text';
 import { defineValue } from './values';
@@ -150,6 +150,8 @@ function renderString(source: string, shared: Scope, random: JinjaRandom): Strin
   try {
     return { ok: true, text: renderTemplate(source, shared, random, LIMITS) };
   } catch (error) {
+    if (error instanceof TemplateAssertionError)
+      return { ok: false, message: error.message, reference: /'([^']+)'/.exec(error.message)?.[1] };
     if (error instanceof TemplateSyntaxError) return { ok: false, message: `Jinja syntax error: ${error.message}` };
     return {
       ok: false,

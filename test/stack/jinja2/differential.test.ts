@@ -305,6 +305,11 @@ const STATEMENTS = [
   '{{ "upper" is filter }} {{ "nope" is filter }} {{ "odd" is test }} {{ 1 is sameas 1 }} {{ none is sameas none }} {{ [] is sameas [] }} {{ true is true }} {{ 1 is true }} {{ false is false }} {{ 0 is false }}',
   '{{ 1.5 is odd }}', '{{ "a" is odd }}', '{{ nope is odd }}', '{{ 1 is nope }}', '{{ 1 is divisibleby }}', '{{ 4 is divisibleby 0 }}',
   '{{ 1 is divisibleby 3 or 2 }} {{ 1 is defined and 2 }} {{ x is defined if true else 3 }} {{ 1 is gt 0 is true }}',
+  '{% for x in [] %}{{ x | nope }}{% endfor %}', '{% macro m() %}{{ 1 | nope }}{% endmacro %}ok',
+  '{% if true %}{% for x in [] %}{{ x | nope }}{% endfor %}{% endif %}ok', '{{ 1 if false else 2 | nope }}',
+  '{% if false %}{{ x is nope }}{% endif %}ok', '{% for x in [] %}{{ x is nope }}{% endfor %}', '{% set x = 1 | nope if false %}ok',
+  '{% filter nope %}{% endfilter %}', '{% if false %}{% filter nope %}{% endfilter %}{% endif %}ok',
+  '{% if false %}{% set x %}{{ 1 | nope }}{% endset %}{% endif %}ok', '{% if false %}{{ 1 | nope }}{% endif %}ok',
   '{{ lipsum is callable }} {{ cycler is callable }} {{ range is defined }} {{ namespace is defined }} {{ joiner is defined }} {{ dict is callable }}',
 ]; // prettier-ignore
 

@@ -1,6 +1,7 @@
 /* eslint-disable no-control-regex -- Python counts \x1c-\x1f and \x85 as whitespace and line breaks, and so must we. */
 /** Jinja2 3.1's builtin filters, with Python's results (the default environment: no autoescape). */
 import { bind, bindFull, noArgs } from './bind';
+import { KNOWN_NAMES } from './parser';
 import { formatFixed } from './numbers';
 import { percentFormat } from './format';
 import { attributeOf, joinStrings, pyCapitalize, pyReplace, sortValues } from './methods';
@@ -957,3 +958,5 @@ export const FILTERS = new Map<string, FilterFunction>([
 ]);
 
 export { bindFull, contains };
+
+for (const name of FILTERS.keys()) KNOWN_NAMES.filters.add(name);

@@ -30,8 +30,15 @@ export interface Token {
 }
 
 export class TemplateSyntaxError extends JinjaError {
+  constructor(message: string, offset: number, kind = 'TemplateSyntaxError') {
+    super(kind, message, undefined, offset);
+  }
+}
+
+/** An unknown filter or test where Jinja2's compiler checks names (outside `if` branches and `x if c else y`). */
+export class TemplateAssertionError extends TemplateSyntaxError {
   constructor(message: string, offset: number) {
-    super('TemplateSyntaxError', message, undefined, offset);
+    super(message, offset, 'TemplateAssertionError');
   }
 }
 

@@ -2,7 +2,7 @@
  * Jinja2's grammar: a recursive-descent parser from tokens to an AST whose nodes keep source offsets (for the
  * editor's diagnostics). Precedence and the shape of each statement follow Jinja2 3.1's parser.
  */
-import { normaliseSource, TemplateSyntaxError, Token, tokenize } from './lexer';
+import { normaliseSource, TemplateAssertionError, TemplateSyntaxError, Token, tokenize } from './lexer';
 
 interface Located {
   start: number;
@@ -76,16 +76,45 @@ export function parseTemplate(source: string): Template {
     if (parseCache.size >= PARSE_CACHE_LIMIT) parseCache.clear();
     const normalised = normaliseSource(source);
     try {
-      result = { body: new Parser(tokenize(normalised.text)).parse(), sourceOffset: normalised.sourceOffset };
+      const body = new Parser(tokenize(normalised.text)).parse();
+      checkNames(body, false);
+      result = { body, sourceOffset: normalised.sourceOffset };
     } catch (error) {
       if (!(error instanceof TemplateSyntaxError)) throw error;
-      result = new TemplateSyntaxError(error.message, normalised.sourceOffset(error.offset ?? 0));
+      const Failure = error instanceof TemplateAssertionError ? TemplateAssertionError : TemplateSyntaxError;
+      result = new Failure(error.message, normalised.sourceOffset(error.offset ?? 0));
     }
     parseCache.set(source, result);
   }
   if (result instanceof TemplateSyntaxError) throw result;
   return result;
 }
+
+/** Filter and test names the compiler knows; set by the runtime (filters.ts, tests.ts) to keep this module leaf. */
+export const KNOWN_NAMES = { filters: new Set<string>(), tests: new Set<string>() };
+
+/**
+ * Jinja2's compiler refuses an unknown filter or test, except in a "soft" frame (an `if` branch or a conditional
+ * expression), where the name is only looked up when reached. Statements that open a new frame (for, macro, call,
+ * filter, with, block set) are checked again.
+ */
+function checkNames(value: unknown, soft: boolean): void {
+  if (Array.isArray(value)) {
+    for (const item of value) checkNames(item, soft);
+    return;
+  }
+  if (!value || typeof value !== 'object') return;
+  const node = value as Record<string, unknown> & { kind?: string };
+  const childSoft = node.kind === 'if' || node.kind === 'condexpr' ? true : NEW_FRAMES.has(node.kind ?? '') ? false : soft; // prettier-ignore
+  if (!soft && (node.kind === 'filter' || node.kind === 'test')) {
+    const names = node.kind === 'filter' ? KNOWN_NAMES.filters : KNOWN_NAMES.tests;
+    if (names.size > 0 && !names.has(node.name as string))
+      throw new TemplateAssertionError(`No ${node.kind} named '${String(node.name)}'.`, node.nameStart as number);
+  }
+  for (const key of Object.keys(node)) if (key !== 'start' && key !== 'end') checkNames(node[key], childSoft);
+}
+
+const NEW_FRAMES = new Set(['for', 'macro', 'callblock', 'filterblock', 'with', 'setblock']);
 
 const COMPARE_OPERATORS = new Set(['==', '!=', '>', '>=', '<', '<=']);
 const TOKEN_DESCRIPTIONS: Record<string, string> = {

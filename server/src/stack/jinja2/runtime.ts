@@ -362,13 +362,13 @@ export class Runtime {
       case 'filter': {
         const value = expr.node ? this.evaluate(expr.node, scope, hole) : (hole ?? '');
         const filter = FILTERS.get(expr.name);
-        if (!filter) throw new JinjaError('TemplateRuntimeError', `No filter named '${expr.name}'.`, expr.name);
+        if (!filter) throw new JinjaError('TemplateRuntimeError', `No filter named '${expr.name}' found.`, expr.name);
         return this.applyFilter(filter, value, this.callArgs(expr, scope));
       }
       case 'test': {
         const value = this.evaluate(expr.node, scope, hole);
         const test = TESTS.get(expr.name);
-        if (!test) throw new JinjaError('TemplateRuntimeError', `No test named '${expr.name}'.`, expr.name);
+        if (!test) throw new JinjaError('TemplateRuntimeError', `No test named '${expr.name}' found.`, expr.name);
         return test(this, value, this.callArgs(expr, scope));
       }
       case 'unary': {

@@ -1,5 +1,6 @@
 /** Jinja2 3.1's builtin tests (`value is name(args)`). */
 import { bind } from './bind';
+import { KNOWN_NAMES } from './parser';
 import { binaryOperation, compare, contains } from './operators';
 import type { Runtime } from './runtime';
 import {
@@ -144,3 +145,5 @@ function noArgumentsRt(name: string, test: (rt: Runtime, value: Value) => boolea
 function stringOf(value: Value): string {
   return pyStr(value);
 }
+
+for (const name of TESTS.keys()) KNOWN_NAMES.tests.add(name);
