@@ -40,7 +40,7 @@ export function checkReferences(model: StackModel, sink: DiagnosticSink): void {
           sink.add(
             'WF140',
             'error',
-            `unknown Jinja test '${test.name}'${didYouMean(test.name, TEST_NAMES)}: rendering fails with "No test named '${test.name}'."`,
+            `unknown Jinja test '${test.name}': Jinja2 refuses to render it${didYouMean(test.name, TEST_NAMES)}`,
             leafSpan(leaf, test.span),
             { data: { suggestion: closest(test.name, TEST_NAMES) } },
           );
