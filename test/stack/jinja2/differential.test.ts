@@ -429,6 +429,23 @@ describe('Jinja2 interpreter against Python Jinja2 (differential)', function () 
     );
   });
 
+  it("refuses with Jinja2's own words: the messages of errors both refuse are the same (99%)", () => {
+    const cases = buildTable();
+    const oracle = renderWithPython(cases);
+    let refused = 0;
+    const different: string[] = [];
+    cases.forEach((testCase, index) => {
+      const ours = renderWithOurs(testCase);
+      const theirs = oracle[index];
+      if (ours.ok || theirs.ok) return;
+      refused++;
+      if (ours.message !== theirs.message)
+        different.push(`${testCase.template}\n    Jinja2: ${theirs.message}\n    ours:   ${ours.message}`);
+    });
+    assert.ok(refused > 1000, `${refused} cases refused by both`);
+    assert.ok(different.length <= refused / 100, `${different.length} of ${refused} messages differ:\n${different.slice(0, 20).join('\n')}`); // prettier-ignore
+  });
+
   it('renders random expressions like Jinja2', () => {
     const seed = Number(process.env.JINJA_SEED ?? Math.floor(Math.random() * 2 ** 31));
     const random = prng(seed);

@@ -443,7 +443,7 @@ function minMax(rt: Runtime, value: Value, args: CallArgs, wantMax: boolean): Va
   let bestKey = key(best);
   for (const item of items.slice(1)) {
     const itemKey = key(item);
-    const order = pyCompare(itemKey, bestKey);
+    const order = pyCompare(itemKey, bestKey, wantMax ? '>' : '<');
     if (wantMax ? order > 0 : order < 0) {
       best = item;
       bestKey = itemKey;
@@ -452,10 +452,16 @@ function minMax(rt: Runtime, value: Value, args: CallArgs, wantMax: boolean): Va
   return best;
 }
 
+const ROUND_LIMITS = { outputLength: 5_000_000, intBits: 100_000 };
+
 function roundValue(value: Value, precision: number, method: string): Value {
   if (!['common', 'ceil', 'floor'].includes(method)) throw filterArgumentError('method must be common, ceil or floor');
-  if (value instanceof PyUndefined) throw value.fail();
-  if (!isNumber(value)) throw typeError(`type ${typeName(value)} doesn't define __round__ method`);
+  if (!isNumber(value)) {
+    if (method === 'common') throw typeError(`type ${typeName(value)} doesn't define __round__ method`);
+    // Jinja2 computes `math.ceil(value * 10 ** precision)`: the product fails first, else ceil refuses it.
+    const scaled = binaryOperation('*', value, 10n ** BigInt(Math.max(precision, 0)), ROUND_LIMITS);
+    throw typeError(`must be real number, not ${typeName(scaled)}`);
+  }
   if (method === 'common') {
     if (typeof value !== 'number') {
       const int = BigInt(value);
@@ -514,7 +520,12 @@ function requireText(value: Value, failure: () => JinjaError): string {
 }
 
 function indent(value: Value, width: Value, first: boolean, blank: boolean): Value {
-  requireText(value, () => typeError(`unsupported operand type(s) for +=: '${typeName(value)}' and 'str'`));
+  requireText(value, () => {
+    // `s += "\n"` extends a list (then splitlines fails) and refuses other types.
+    if (Array.isArray(value)) return new JinjaError('AttributeError', "'list' object has no attribute 'splitlines'");
+    if (value instanceof PyTuple) return typeError('can only concatenate tuple (not "str") to tuple');
+    return typeError(`unsupported operand type(s) for +=: '${typeName(value)}' and 'str'`);
+  });
   const indention = isString(width) ? textOf(width) : ' '.repeat(Math.max(0, int(width, 'width')));
   const text = `${soft(value)}\n`;
   const lines = text.split(/\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]/);
@@ -530,6 +541,8 @@ function indent(value: Value, width: Value, first: boolean, blank: boolean): Val
 }
 
 function filesizeformat(value: Value, binary: boolean): string {
+  if (isString(value) && parseFloatText(textOf(value)) === undefined)
+    throw new JinjaError('ValueError', `could not convert string to float: ${quoteString(textOf(value))}`);
   const bytes = toFloatOrUndefined(value);
   if (bytes === undefined) throw value instanceof PyUndefined ? value.fail() : typeError(`float() argument must be a string or a real number, not '${typeName(value)}'`); // prettier-ignore
   const base = binary ? 1024 : 1000;
@@ -580,9 +593,10 @@ function xmlattr(value: Value, autospace: boolean): Markup {
 
 function dictsort(rt: Runtime, value: Value, args: CallArgs): Value {
   const [caseSensitive, by, reverse] = bind('do_dictsort', args, [['case_sensitive', false], ['by', 'key'], ['reverse', false]]); // prettier-ignore
-  if (!(value instanceof PyDict)) throw new JinjaError('AttributeError', `'${typeName(value)}' object has no attribute 'items'`); // prettier-ignore
   const position = by === 'key' ? 0 : by === 'value' ? 1 : undefined;
   if (position === undefined) throw filterArgumentError('You can only sort by either "key" or "value"');
+  if (value instanceof PyUndefined) throw value.fail();
+  if (!(value instanceof PyDict)) throw new JinjaError('AttributeError', `'${typeName(value)}' object has no attribute 'items'`); // prettier-ignore
   const pairs = value.items().map((pair) => new PyTuple(pair));
   return sortValues(
     rt,
@@ -653,6 +667,7 @@ function first(value: Value): Value {
 }
 
 function last(value: Value): Value {
+  if (!isIterable(value)) throw typeError(`'${typeName(value)}' object is not reversible`);
   const items = iterate(value);
   return items.length > 0 ? items.at(-1)! : new PyUndefined(undefined, undefined, 'No last item, sequence was empty.');
 }
@@ -661,6 +676,7 @@ function reverse(value: Value): Value {
   if (typeof value === 'string' || value instanceof Markup) return [...soft(value)].reverse().join('');
   if (Array.isArray(value) || value instanceof PyTuple || value instanceof PyDict)
     return iterator(Array.isArray(value) ? 'list_reverseiterator' : value instanceof PyTuple ? 'reversed' : 'dict_reversekeyiterator', [...iterate(value)].reverse()); // prettier-ignore
+  if (!isIterable(value)) throw filterArgumentError('argument must be iterable');
   return [...iterate(value)].reverse();
 }
 
@@ -687,7 +703,6 @@ const FILTER_LIST: [string, FilterFunction][] = [
       if (typeof value === 'bigint') return value < 0n ? -value : value;
       if (typeof value === 'boolean') return BigInt(value);
       if (typeof value === 'number') return Math.abs(value);
-      if (value instanceof PyUndefined) throw value.fail();
       throw typeError(`bad operand type for abs(): '${typeName(value)}'`);
     },
   ],

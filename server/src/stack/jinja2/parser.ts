@@ -571,7 +571,6 @@ class Parser {
     }
     if (this.is('operator', '[')) return this.parseList();
     if (this.is('operator', '{')) return this.parseDict();
-    if (token.type === 'eof') this.fail('unexpected end of template, expected an expression.'); // not Jinja's exact words
     this.fail(`unexpected '${describe(token)}'`);
   }
 
@@ -604,7 +603,7 @@ class Parser {
 
   private isTupleEnd(extraEnd?: string[]): boolean {
     const token = this.current;
-    if (token.type === 'variable_end' || token.type === 'block_end' || token.type === 'eof') return true;
+    if (token.type === 'variable_end' || token.type === 'block_end') return true;
     if (token.type === 'operator' && token.value === ')') return true;
     return !!extraEnd && token.type === 'name' && extraEnd.includes(token.value);
   }

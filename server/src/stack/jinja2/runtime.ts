@@ -464,7 +464,7 @@ export class Runtime {
       if (attribute !== undefined) return attribute;
     }
     if (typeof key === 'string') return new PyUndefined(key, { value: owner });
-    return new PyUndefined(pyStr(key), { value: owner }, `${objectTypeName(owner)} has no element ${pyRepr(key)}`);
+    return new PyUndefined(pyStr(key), { value: owner }, `${typeName(owner)} object has no element ${pyRepr(key)}`);
   }
 
   private itemOf(owner: Value, key: Value): Value | undefined {

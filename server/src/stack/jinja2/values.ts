@@ -247,6 +247,12 @@ export function numericCompare(a: bigint | number | boolean, b: bigint | number 
 
 /** Python's < for sortable values; raises TypeError for mixed kinds like Python. */
 export function pyCompare(a: Value, b: Value, op = '<'): number {
+  if (a instanceof PyUndefined && !(b instanceof PyUndefined)) throw a.fail();
+  if (b instanceof PyUndefined && !(a instanceof PyUndefined)) throw b.fail();
+  if (a instanceof PyUndefined && b instanceof PyUndefined) {
+    if (op === '<' || op === '>') throw a.fail();
+    return 0;
+  }
   if (a instanceof Markup) a = a.text;
   if (b instanceof Markup) b = b.text;
   if (isNumber(a) && isNumber(b)) {
