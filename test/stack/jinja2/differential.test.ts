@@ -370,6 +370,9 @@ const RANDOM_BINARY = ['+', '-', '*', '/', '//', '%', '~', '==', '!=', '<', '>='
 const RANDOM_FILTERS = ['upper', 'lower', 'length', 'string', 'list', 'first', 'last', 'sort', 'join', 'int', 'float', 'abs', 'round', 'trim', 'title', 'capitalize', 'tojson', 'default(1)', 'reverse | list', 'unique | list', 'sum', 'max', 'min', "replace('a', 'b')", 'center(5)', 'truncate(4, true, "")', 'count', 'wordcount', 'escape', 'dictsort', 'batch(1) | list', 'select | list', 'map("string") | list', 'format(1)', 'indent(1)']; // prettier-ignore
 const RANDOM_TESTS = ['defined', 'undefined', 'none', 'number', 'string', 'odd', 'even', 'divisibleby 3', 'iterable', 'sequence', 'mapping', 'lower', 'upper', 'in [1, 2]', 'gt 1', 'eq 0', 'integer', 'float', 'boolean', 'true']; // prettier-ignore
 
+const RANDOM_METHODS = ['upper()', 'lower()', 'split()', 'strip()', "count('a')", "startswith('a')", 'title()', "replace('a', 'b')", 'items()', 'keys()', "get('k')", "join(['a', 'b'])", 'zfill(4)', "center(6, '*')", 'isdigit()', "format(1, 'x')", 'index(1)']; // prettier-ignore
+const RANDOM_FORMATS = ["'%s'", "'%d'", "'%05.1f'", "'%x'", "'%r'", "'%s-%s'", "'%(k)s'", "'%%'", "'%+.2e'", "'%-4s|'"]; // prettier-ignore
+
 export function randomExpression(random: () => number, depth = 0): string {
   const pick = <T>(items: T[]): T => items[Math.floor(random() * items.length)];
   const roll = random();
@@ -381,7 +384,9 @@ export function randomExpression(random: () => number, depth = 0): string {
   if (roll < 0.84) return `(${inner()} if ${inner()} else ${inner()})`;
   if (roll < 0.88) return `(not ${inner()})`;
   if (roll < 0.92) return `[${inner()}, ${inner()}]`;
-  if (roll < 0.96) return `${pick(['s', 'l', "'abc'", '[3, 4, 5]'])}[${pick(['0', '-1', '1:', '::-1', ':2', '5'])}]`;
+  if (roll < 0.94) return `${pick(['s', 'l', "'abc'", '[3, 4, 5]'])}[${pick(['0', '-1', '1:', '::-1', ':2', '5'])}]`;
+  if (roll < 0.97) return `(${inner()}).${pick(RANDOM_METHODS)}`;
+  if (roll < 0.985) return `(${pick(RANDOM_FORMATS)} % ${inner()})`;
   return `(${inner()} ~ ${inner()})`;
 }
 

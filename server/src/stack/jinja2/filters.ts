@@ -9,6 +9,7 @@ import { binaryOperation, contains } from './operators';
 import type { Runtime } from './runtime';
 import {
   CallArgs,
+  escapeHtml,
   floatRepr,
   floatToInt,
   hashKey,
@@ -78,15 +79,6 @@ function attrGetter(rt: Runtime, attribute: Value, postprocess?: (value: Value) 
     }
     return postprocess ? postprocess(value) : value;
   };
-}
-
-function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/'/g, '&#39;')
-    .replace(/"/g, '&#34;');
 }
 
 function escape(value: Value): Markup {

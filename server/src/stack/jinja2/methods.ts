@@ -9,6 +9,7 @@ import type { Runtime } from './runtime';
 import { sliceItems } from './runtime';
 import {
   CallArgs,
+  escapeHtml,
   floatToInt,
   isString,
   iterate,
@@ -44,7 +45,11 @@ export function attributeOf(rt: Runtime, owner: Value, name: string): Value | un
   // Python's private and special names are never exposed.
   if (name.startsWith('_')) return undefined;
   let table: Map<string, Method> | undefined;
-  if (typeof owner === 'string' || owner instanceof Markup) table = STR_METHODS;
+  if (owner instanceof Markup) {
+    const body = STR_METHODS.get(name);
+    return body && method(owner, name, (runtime, self, args) => markupCall(runtime, self as Markup, name, body, args), rt); // prettier-ignore
+  }
+  if (typeof owner === 'string') table = STR_METHODS;
   else if (Array.isArray(owner)) table = LIST_METHODS;
   else if (owner instanceof PyDict) table = DICT_METHODS;
   else if (owner instanceof PyTuple) {
@@ -65,6 +70,23 @@ export function attributeOf(rt: Runtime, owner: Value, name: string): Value | un
   const body = table?.get(name);
   return body ? method(owner, name, body, rt) : undefined;
 }
+
+/** Markup's str methods escape their text arguments and return Markup (markupsafe's behaviour). */
+function markupCall(rt: Runtime, self: Markup, name: string, body: Method, args: CallArgs): Value {
+  const escapeArgument = (value: Value): Value => (typeof value === 'string' ? new Markup(escapeHtml(value)) : value);
+  let positional = args.positional;
+  if (name === 'join') positional = [iterate(positional[0] ?? null).map(escapeArgument)];
+  else if (MARKUP_ESCAPING.has(name)) positional = positional.map(escapeArgument);
+  const keywords = new Map([...args.keywords].map(([key, value]) => [key, MARKUP_ESCAPING.has(name) ? escapeArgument(value) : value])); // prettier-ignore
+  const result = body(rt, self, { positional, keywords });
+  const wrap = (value: Value): Value => (typeof value === 'string' ? new Markup(value) : value);
+  if (typeof result === 'string') return new Markup(result);
+  if (Array.isArray(result)) return result.map(wrap);
+  if (result instanceof PyTuple) return new PyTuple(result.items.map(wrap));
+  return result;
+}
+
+const MARKUP_ESCAPING = new Set(['format', 'replace', 'ljust', 'rjust', 'lstrip', 'rstrip', 'center', 'strip', 'partition', 'rpartition', 'split', 'rsplit', 'removeprefix', 'removesuffix']); // prettier-ignore
 
 // ---------------------------------------------------------------------------------------------------------------
 // str

@@ -191,6 +191,16 @@ export function textOf(value: string | Markup): string {
   return typeof value === 'string' ? value : value.text;
 }
 
+/** markupsafe's escape of text. */
+export function escapeHtml(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/'/g, '&#39;')
+    .replace(/"/g, '&#34;');
+}
+
 /** Python's truth value. */
 export function truthy(value: Value): boolean {
   if (value === null || value instanceof PyUndefined) return false;
