@@ -128,7 +128,10 @@ describe('reference checks', () => {
       found.map((d) => d.span),
       [spanOf(text, 'divisable'), spanOf(text, 'nonee')],
     );
-    assert.match(found[0].message, /unknown Jinja test 'divisable': Jinja2 refuses to render it; did you mean 'divisibleby'\?/);
+    assert.match(
+      found[0].message,
+      /unknown Jinja test 'divisable': Jinja2 refuses to render it; did you mean 'divisibleby'\?/,
+    );
     assert.equal(found[0].severity, 'error');
   });
 
