@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { CompletionItem, TextEdit } from 'vscode-languageserver-types';
 import { complete } from '../../server/src/features/completion';
+import { FILTERS, TESTS } from '../../server/src/stack/jinja2';
 import { parseStack } from '../../server/src/stack/model';
 import { marked, range } from '../helpers/cursor';
 import { COMPOSE_STACK, DOCKER_STACK } from './fixtures';
@@ -59,6 +60,16 @@ describe('completion', () => {
       assert.ok(labels(items).includes('upper'));
       assert.ok(!labels(items).includes('db_password'));
       assert.deepEqual(edit(items.find((item) => item.label === 'upper'))?.range, range(13, 41, 13, 43));
+    });
+
+    it('offers exactly the Jinja2 filters after | and tests after is, with their signatures', () => {
+      const filters = completeAt(DOCKER_STACK.replace('"{{ db_password }}"', '"{{ db_password | <|> }}"'));
+      assert.deepEqual(labels(filters).sort(), [...FILTERS.keys()].sort());
+      assert.equal(filters.find((item) => item.label === 'truncate')?.detail, "value | truncate(length=255, killwords=False, end='...', leeway=None)"); // prettier-ignore
+      const tests = completeAt(DOCKER_STACK.replace('"{{ db_password }}"', '"{{ db_password is not div<|> }}"'));
+      assert.deepEqual(labels(tests).sort(), [...TESTS.keys()].filter((name) => /^\w+$/.test(name)).sort());
+      assert.equal(tests.find((item) => item.label === 'divisibleby')?.detail, 'value is divisibleby(num)');
+      assert.deepEqual(edit(tests.find((item) => item.label === 'divisibleby'))?.range, range(13, 46, 13, 49));
     });
 
     it('offers the values a helper parameter accepts inside its string argument', () => {

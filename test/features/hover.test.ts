@@ -21,6 +21,15 @@ describe('hover', () => {
     assert.deepEqual(result?.range, range(10, 22, 10, 29));
   });
 
+  it('documents a Jinja filter and a Jinja test with their signatures', () => {
+    const filter = hoverAt(DOCKER_STACK.replace('"{{ db_password }}"', '"{{ db_password | trun<|>cate(5) }}"'));
+    assert.match(value(filter), /^Jinja filter `value \| truncate\(length=255, .*\)`\n\nShortens text/);
+    assert.deepEqual(filter?.range, range(13, 41, 13, 49));
+    const test = hoverAt(DOCKER_STACK.replace('"{{ db_password }}"', '"{{ db_password is divisi<|>bleby 3 }}"'));
+    assert.match(value(test), /^Jinja test `value is divisibleby\(num\)`\n\nThe value is a multiple/);
+    assert.deepEqual(test?.range, range(13, 42, 13, 53));
+  });
+
   it('masks the default of a password', () => {
     const result = hoverAt(DOCKER_STACK.replace('"{{ db_password }}"', '"{{ db_pass<|>word }}"'));
     assert.equal(value(result), '**Password** `db_password`: password\n\nDefault: `********`');

@@ -119,6 +119,45 @@ describe('reference checks', () => {
     assert.deepEqual(found[2].span, spanOf(text, '|', { after: 'b: "' }));
   });
 
+  it('WF140: an unknown Jinja test, at its name, with did-you-mean', () => {
+    const text = stack({
+      template: '  image: busybox\n  a: "{{ tag is divisable 3 }}"\n  b: "{{ tag is not nonee }}"',
+    });
+    const found = withCode(diagnose(text), 'WF140');
+    assert.deepEqual(
+      found.map((d) => d.span),
+      [spanOf(text, 'divisable'), spanOf(text, 'nonee')],
+    );
+    assert.match(
+      found[0].message,
+      /unknown Jinja test 'divisable': Jinja2 refuses to render it; did you mean 'divisibleby'\?/,
+    );
+    assert.equal(found[0].severity, 'error');
+  });
+
+  it('accepts exactly what the renderer parses: namespaces, tests with bare arguments, raw blocks, filter blocks', () => {
+    const valid = [
+      '{% set ns = namespace(n=0) %}{% for i in range(3) %}{% set ns.n = ns.n + i %}{% endfor %}{{ ns.n }}',
+      '{{ tag is divisibleby 4 }}{{ tag is in ["a", "b"] }}{{ tag is not gt 10 }}',
+      '{% raw %}{{ not jinja }}{% endraw %}',
+      '{% filter upper %}{{ tag }}{% endfilter %}{% with a = 1 %}{{ a }}{% endwith %}',
+      "{{ '%05d' % 5 }}{{ 'ab' * 3 }}{{ 1e3 }}{{ 1_000 }}{{ '{}-{}'.format(tag, tag) }}",
+      '{% macro m(x) %}{{ x }}{{ caller() }}{% endmacro %}{% call m(1) %}in{% endcall %}',
+    ];
+    for (const template of valid) {
+      const text = stack({ template: `  image: busybox\n  x: ${JSON.stringify(template)}` });
+      assert.deepEqual(withCode(diagnose(text), 'WF026'), [], template);
+    }
+  });
+
+  it('WF026: a syntax error only the real parser sees is reported at its token', () => {
+    const text = stack({ template: '  image: busybox\n  x: "{{ tag is }}"' });
+    const found = withCode(diagnose(text), 'WF026');
+    assert.equal(found.length, 1);
+    assert.match(found[0].message, /Jinja syntax: expected token 'name', got 'end of print statement'/);
+    assert.deepEqual(found[0].span, spanOf(text, '}}'));
+  });
+
   it('WF027: unknown function, arity, bad literal argument, unknown filter, function not called', () => {
     const text = stack({
       template: [

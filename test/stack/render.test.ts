@@ -73,6 +73,56 @@ describe('renderStack', () => {
     }
   });
 
+  describe('the expressions of issue #13, as Python Jinja2 3.1 renders them', () => {
+    const variables =
+      '  port: {type: integer, label: Port, default: 8080}\n  tag: {type: string, label: Tag, default: alpine}';
+    const cases: [string, string][] = [
+      ["{{ 'ab' * 3 }}", 'ababab'],
+      ['{{ [0] * 3 }}', '[0, 0, 0]'],
+      ["{{ '%05d' % port }}", '08080'],
+      ["{{ '%s:%s' % (tag, port) }}", 'alpine:8080'],
+      ['{{ 1e3 }}|{{ 1_000 }}', '1000.0|1000'],
+      ["{{ '{}-{}'.format(tag, port) }}", 'alpine-8080'],
+      [
+        "{{ tag.count('l') }}|{{ tag.find('p') }}|{{ '7'.zfill(3) }}|{{ tag.ljust(8, '.') }}|{{ tag.swapcase() }}|{{ '-'.join(['a', 'b']) }}",
+        '1|2|007|alpine..|ALPINE|a-b',
+      ],
+      [
+        '{{ 2.675 | round(2) }}|{{ [3, 1] | min }}|{{ [3, 1] | max }}|{{ [3, 1] | sum }}|{{ [3, 1] | first }}|{{ [3, 1] | last }}|{{ [3, 1] | reverse | list }}',
+        '2.67|1|3|4|3|1|[1, 3]',
+      ],
+      [
+        "{{ 'a b c d' | truncate(5, leeway=0) }}|{{ 'a b c' | wordwrap(3) }}|{{ 'a b' | wordcount }}|{{ 'ab' | center(6) }}|{{ '%s!' | format(tag) }}",
+        'a...|a b\nc|2|  ab  |alpine!',
+      ],
+      [
+        "{{ {'b': 1, 'a': '<x>'} | tojson }}|{{ {'b': 1, 'a': 2} | dictsort }}|{{ {'a': 1} | items | list }}",
+        `{"a": "\\u003cx\\u003e", "b": 1}|[('a', 2), ('b', 1)]|[('a', 1)]`,
+      ],
+      [
+        '{{ port is divisibleby 4 }}|{{ port is gt 10 }}|{{ tag is in ["alpine"] }}|{{ 1.5 is float }}',
+        'True|True|True|True',
+      ],
+      [
+        '{% raw %}{{ x }}{% endraw %}|{% with a = 1 %}{{ a }}{% endwith %}|{% for x in [[1]] %}{% for y in x %}{{ loop.depth }}{% endfor %}{% endfor %}',
+        '{{ x }}|1|1',
+      ],
+      ["{% set c = cycler('a', 'b') %}{{ c.next() }}{{ c.next() }}|{% set j = joiner() %}{{ j() }}{{ j() }}", 'ab|, '],
+      ['{% set ns = namespace(n=0) %}{% for i in range(3) %}{% set ns.n = ns.n + i %}{% endfor %}{{ ns.n }}', '3'],
+      [
+        '{{ 1000000 | filesizeformat }}|{{ "<b>x</b>" | striptags }}|{{ "<a>" | e }}|{{ {"a": [1]} | pprint }}|{{ "a b" | urlencode }}',
+        "1.0 MB|x|&lt;a&gt;|{'a': [1]}|a%20b",
+      ],
+    ];
+    for (const [expression, expected] of cases) {
+      it(`${expression.slice(0, 70)} → ${JSON.stringify(expected).slice(0, 40)}`, () => {
+        const { value, result } = renderOne(expression, variables);
+        assert.deepEqual(result.errors, []);
+        assert.equal(value, expected);
+      });
+    }
+  });
+
   describe('Jinja2 behaviour', () => {
     const cases: [string, string][] = [
       ['a-{{ nope }}-b', 'a--b'],
@@ -119,18 +169,18 @@ describe('renderStack', () => {
       assert.equal(result.ok, false);
       assert.deepEqual(result.errors, [
         {
-          message: "'perf' is undefined, so 'shared' of it cannot be read",
+          message: "'perf' is undefined",
           path: ['template', 'a'],
           span: spanOf(text, '{{ perf.shared }}'),
         },
-        { message: "no function named 'foo'", path: ['template', 'b'], span: spanOf(text, '{{ foo(1) }}') },
+        { message: "'foo' is undefined", path: ['template', 'b'], span: spanOf(text, '{{ foo(1) }}') },
         {
-          message: 'Jinja syntax error: Unexpected end of input',
+          message: "Jinja syntax error: unexpected end of template, expected 'end of print statement'.",
           path: ['template', 'c'],
           span: spanOf(text, '{{ oops '),
         },
         {
-          message: "'performance.nope' is undefined, so 'deeper' of it cannot be read",
+          message: "'dict object' has no attribute 'nope'",
           path: ['template', 'd'],
           span: spanOf(text, '{{ performance.nope.deeper }}'),
         },
@@ -321,13 +371,7 @@ describe('renderStack', () => {
       assert.equal(result.deploymentName, "{{ name }}-{{ g.m | default('x') }}");
       assert.deepEqual(
         result.errors.map((error) => [error.message, error.path, error.span]),
-        [
-          [
-            "'g' is undefined, so 'm' of it cannot be read",
-            ['metadata', 'deployment_name'],
-            spanOf(text, "{{ g.m | default('x') }}"),
-          ],
-        ],
+        [["'g' is undefined", ['metadata', 'deployment_name'], spanOf(text, "{{ g.m | default('x') }}")]],
       );
       const plain = render(stack({ template, variables, extraMetadata: '  deployment_name: "{{ name }}-db"' }));
       assert.equal(plain.deploymentName, 'web-able-aardvark-db');
@@ -432,7 +476,7 @@ describe('renderStack', () => {
     assert.equal(result.deploymentNotes, "Run `docker inspect --format '{{ .State }}' {{ tag }}`\n");
     assert.deepEqual(result.warnings, [
       {
-        message: 'Jinja syntax error: Unexpected token: Dot',
+        message: "Jinja syntax error: unexpected '.'",
         path: ['deployment_notes'],
         span: spanOf(text, '{{ .State }}'),
       },

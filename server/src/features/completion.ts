@@ -1,10 +1,11 @@
 import { isScalar, isSeq, Scalar } from 'yaml';
 import { CompletionItem, CompletionItemKind, InsertTextFormat, Range } from 'vscode-languageserver-types';
-import { FunctionSignature, HELPER_FUNCTIONS, JINJA_FILTERS, signatureLabel } from '../stack/functions';
+import { FunctionSignature, HELPER_FUNCTIONS, signatureLabel } from '../stack/functions';
 import { getIn, Path, RenderScope, StackModel, VariableDecl } from '../stack/model';
 import { describeKey, keysAt } from '../stack/schema';
 import { kubernetesIdentityValues } from '../stack/schemas/kubernetesTemplate';
 import { describeFunction, describeVariable } from './hover';
+import { filterOrTestCompletions } from './jinjaLibrary';
 import { leafAt, scalarPairs, toRange } from './locate';
 import { templateKeyItems, templateValueItems } from './schemaCompletion';
 
@@ -43,16 +44,8 @@ function jinjaCompletions(model: StackModel, offset: number, expression: string)
   const inString = /(["'])((?:(?!\1)[^\\]|\\.)*)$/.exec(stripClosedStrings(expression));
   if (inString) return argumentValueCompletions(model, offset, expression, inString[2]);
 
-  const filter = /\|\s*([A-Za-z_]\w*)?$/.exec(expression);
-  if (filter) {
-    const range = replaceRange(model, offset, filter[1] ?? '');
-    return JINJA_FILTERS.map((name) => ({
-      label: name,
-      kind: CompletionItemKind.Function,
-      detail: 'Jinja filter',
-      textEdit: { range, newText: name },
-    }));
-  }
+  const library = filterOrTestCompletions(expression, (partial) => replaceRange(model, offset, partial));
+  if (library) return library;
 
   const attribute = /([A-Za-z_]\w*)\s*\.\s*(\w*)$/.exec(expression);
   if (attribute) {

@@ -7,6 +7,7 @@ import { kubernetesReferenceAt } from '../stack/schemas/kubernetesTemplate';
 import { Span } from '../stack/text';
 import { contains, displayDefault, leafAt, pairAt, segmentAt, toRange, valueIndexAt } from './locate';
 import { templateKeyHover } from './schemaCompletion';
+import { filterOrTestHover } from './jinjaLibrary';
 
 /** Markdown for a variable or group member: what the deploy form shows, with password defaults masked. */
 export function describeVariable(decl: VariableDecl): string {
@@ -95,9 +96,8 @@ function jinjaHover(model: StackModel, offset: number): Hover | null {
   const segment = leaf && segmentAt(leaf, valueIndexAt(leaf, offset));
   if (!leaf || !segment) return null;
   const index = valueIndexAt(leaf, offset);
-  const filter = segment.filters.find((candidate) => index >= candidate.span.start && index <= candidate.span.end);
-  if (!filter) return null;
-  return markdown(model, `Jinja filter \`${filter.name}\`: \`value | ${filter.name}\``, leafSpan(leaf, filter.span));
+  const library = filterOrTestHover(segment, index);
+  return library ? markdown(model, library.text, leafSpan(leaf, library.span)) : null;
 }
 
 function markdown(model: StackModel, value: string, span: Span): Hover {

@@ -57,6 +57,8 @@ export function leafAt(model: StackModel, offset: number): StringLeaf | undefine
 /** The index in the leaf's value of the character at (or just before) a document offset. */
 export function valueIndexAt(leaf: StringLeaf, offset: number): number {
   const offsets = leaf.source.offsets;
+  // Source offsets are relative to the start of the scalar (see leafSpan).
+  offset -= leaf.node.range![0];
   let low = 0;
   let high = offsets.length - 1;
   while (low < high) {

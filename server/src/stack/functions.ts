@@ -1,3 +1,5 @@
+import { FILTER_NAMES } from './jinja2/catalogue';
+
 /**
  * The 16 helper functions WindFlow puts in every template's context (format spec §8.3), described once here for
  * checks, completion, hover and the renderer. Implementations live in helpers.ts.
@@ -161,11 +163,5 @@ export function signatureLabel(fn: FunctionSignature): string {
   return `${fn.name}(${params.join(', ')}) -> ${fn.returns}`;
 }
 
-/** Filters available in Jinja2's default environment, for checks and completion. */
-export const JINJA_FILTERS = [
-  'abs', 'attr', 'batch', 'capitalize', 'center', 'count', 'd', 'default', 'dictsort', 'e', 'escape', 'filesizeformat',
-  'first', 'float', 'forceescape', 'format', 'groupby', 'indent', 'int', 'items', 'join', 'last', 'length', 'list',
-  'lower', 'map', 'max', 'min', 'pprint', 'random', 'reject', 'rejectattr', 'replace', 'reverse', 'round', 'safe',
-  'select', 'selectattr', 'slice', 'sort', 'string', 'striptags', 'sum', 'title', 'tojson', 'trim', 'truncate',
-  'unique', 'upper', 'urlencode', 'urlize', 'wordcount', 'wordwrap', 'xmlattr',
-]; // prettier-ignore
+/** Filters available in Jinja2's default environment, for checks and completion (the interpreter's catalogue). */
+export const JINJA_FILTERS = FILTER_NAMES;

@@ -1,8 +1,12 @@
 /**
  * A Jinja scanner that works on one string value at a time (WindFlow renders each string leaf on its own) and keeps
  * the position of everything it finds as indices into that value. The model maps those indices to document offsets.
- * It is deliberately not an evaluator: rendering goes through the Jinja interpreter in render.ts.
+ * It is deliberately not an evaluator. Whether a string is valid Jinja is decided by the interpreter's own parser
+ * (jinja2/parser.ts), so the editor and the renderer accept exactly the same templates: the scanner's errors only
+ * give a precise message and range when that parser refuses the string.
  */
+import { parseTemplate, TemplateSyntaxError } from './jinja2';
+import { TemplateAssertionError } from './jinja2/lexer';
 
 export type SegmentKind = 'expression' | 'statement' | 'comment';
 
@@ -62,6 +66,8 @@ export interface JinjaSegment {
   tokens: JinjaToken[];
   references: JinjaReference[];
   filters: JinjaFilter[];
+  /** Test names after `is` / `is not`. */
+  tests: JinjaFilter[];
   /** Names this segment binds for the rest of the string (`{% set x %}`, `{% for x in … %}`). */
   binds: string[];
   /** For statements: the tag name (`if`, `for`, `endfor`, …). */
@@ -161,6 +167,7 @@ function scanUncached(value: string): JinjaScan {
       tokens: [],
       references: [],
       filters: [],
+      tests: [],
       binds: [],
     };
     segments.push(segment);
@@ -185,7 +192,23 @@ function scanUncached(value: string): JinjaScan {
     OPEN.lastIndex = end;
   }
   checkBlockNesting(segments, errors);
-  return { segments, errors };
+  return { segments, errors: parserVerdict(value, errors) };
+}
+
+/** The interpreter's parser decides: no error when it accepts the string, at least one when it refuses it. */
+function parserVerdict(value: string, scanned: JinjaError[]): JinjaError[] {
+  try {
+    parseTemplate(value);
+    return [];
+  } catch (error) {
+    if (!(error instanceof TemplateSyntaxError)) throw error;
+    // Unknown filters and tests have their own diagnostics (WF027, WF140), with did-you-mean.
+    if (error instanceof TemplateAssertionError) return [];
+    if (scanned.length > 0) return scanned;
+    const start = Math.min(error.offset ?? 0, value.length);
+    const token = /^(\w+|[{}%#-]+|\S)/.exec(value.slice(start));
+    return [{ message: error.message, span: { start, end: start + (token ? token[0].length : 0) } }];
+  }
 }
 
 /** Finds the closing delimiter, skipping string literals that may contain it. */
@@ -322,6 +345,13 @@ function analyse(segment: JinjaSegment, errors: JinjaError[]): void {
         return;
       }
       segment.binds.push(target.text);
+      if (tag.text === 'set' && tokens[2]?.text === '.') {
+        // `{% set ns.attr = value %}`: the namespace is read, the expression starts after '='.
+        const equals = tokens.findIndex((t) => t.text === '=');
+        segment.binds.pop();
+        if (equals > 0) parseExpressionTokens(segment, tokens, equals + 1, errors);
+        return;
+      }
       if (tag.text === 'macro') {
         for (const t of tokens.slice(2)) if (t.type === 'name') segment.binds.push(t.text);
         return;
@@ -376,7 +406,8 @@ function parseExpressionTokens(segment: JinjaSegment, tokens: JinjaToken[], from
     errors.push({ message: `'${open.text}' is never closed`, span: { start: open.start, end: open.end } });
     return;
   }
-  if (!checkOperands(tokens, from, errors)) return;
+  // Its errors only count when the real parser refuses the string too (parserVerdict), so keep collecting.
+  checkOperands(tokens, from, errors);
   for (let k = from; k < tokens.length; k++) {
     const t = tokens[k];
     if (t.type !== 'name') continue;
@@ -391,8 +422,11 @@ function parseExpressionTokens(segment: JinjaSegment, tokens: JinjaToken[], from
       previous &&
       previous.type === 'name' &&
       (previous.text === 'is' || (previous.text === 'not' && tokens[k - 2]?.text === 'is'))
-    )
-      continue; // a test name: `x is defined`
+    ) {
+      if (t.text === 'not' && previous.text === 'is') continue; // `is not name`: the negation, not the test
+      segment.tests.push({ name: t.text, span: { start: t.start, end: t.end } }); // a test name: `x is defined`
+      continue;
+    }
     if (next && next.type === 'operator' && next.text === '=' && isInsideCall(tokens, k)) continue; // keyword argument
     if (JINJA_KEYWORDS.has(t.text)) continue;
     if (next && next.text === ':' && isInsideBraces(tokens, k)) continue; // a dict literal key written bare is invalid Jinja, but not a reference to report twice

@@ -1,11 +1,9 @@
 /**
  * Renders a stack like WindFlow does (product.md §4, format spec §8): every string leaf on its own, after YAML parsing,
- * through @huggingface/jinja — an interpreter with no access to JavaScript objects, so nothing in a stack file can run
- * code. On top of the library we give output Python's spelling (True/False/None, dict and list reprs), make attribute
- * access on an undefined name fail like Jinja2 does, and bound the work a hostile template can ask for.
+ * through our Jinja2 interpreter (jinja2/) — Python's Jinja2 3.1 semantics, with no access to JavaScript objects, so
+ * nothing in a stack file can run code, and with limits on the work a hostile template can ask for.
  */
-import type * as JinjaModule from '@huggingface/jinja' with { 'resolution-mode': 'import' };
-import { stringify } from 'yaml';
+import { Document, Scalar, visit } from 'yaml';
 import { FUNCTIONS_BY_NAME } from './functions';
 import {
   callHelper,
@@ -17,6 +15,22 @@ import {
   strftimeUtc,
 } from './helpers';
 import { hasJinja, JINJA_KEYWORDS } from './jinja';
+import {
+  DEFAULT_LIMITS,
+  fromJs,
+  JinjaError,
+  jinjaGlobals,
+  Limits,
+  PyCallable,
+  pyStr,
+  RandomSource as JinjaRandom,
+  renderTemplate,
+  Scope,
+  TemplateSyntaxError,
+  toJs,
+  Value,
+} from './jinja2';
+import { normaliseSource, TemplateAssertionError } from './jinja2/lexer';
 import { isPlainObject, leafSpan, Path, spanOf, StackModel, StringLeaf, VariableDecl } from './model';
 import { Span } from './text';
 import { defineValue } from './values';
@@ -92,334 +106,10 @@ export interface RenderResult {
   secrets: string[];
 }
 
-// The package is an ES module with a CommonJS build; our CommonJS code loads that build (esbuild bundles it too).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { Environment, Interpreter, parse, tokenize } = require('@huggingface/jinja') as typeof JinjaModule;
-type Environment = JinjaModule.Environment;
-
 export const SECRET_MASK = '••••••';
 
 /** Work limits per string, so a hostile template fails with an error instead of hanging or exhausting memory. */
-const LIMITS = { steps: 50_000, outputLength: 5_000_000, rangeLength: 10_000 };
-
-// ---------------------------------------------------------------------------------------------------------------
-// Runtime values of @huggingface/jinja. The package exports only Environment and Interpreter, so the value classes
-// are reached through the values its Environment creates.
-
-interface RuntimeValue {
-  type: string;
-  value: unknown;
-}
-type RuntimeClass = new (value?: unknown) => RuntimeValue;
-
-function runtimeClassOf(sample: unknown): RuntimeClass {
-  return (new Environment().set('sample', sample) as object).constructor as RuntimeClass;
-}
-
-const Runtime = {
-  string: runtimeClassOf(''),
-  integer: runtimeClassOf(1),
-  float: runtimeClassOf(1.5),
-  boolean: runtimeClassOf(true),
-  none: runtimeClassOf(null),
-  undefined: runtimeClassOf(undefined),
-  array: runtimeClassOf([]),
-  object: runtimeClassOf({}),
-  function: runtimeClassOf(() => null),
-};
-
-/** Names shown by a function's repr (`{{ env }}` prints `<function env>`). */
-const functionNames = new WeakMap<RuntimeValue, string>();
-
-function toRuntime(value: unknown): RuntimeValue {
-  if (typeof value === 'string') return new Runtime.string(value);
-  if (typeof value === 'boolean') return new Runtime.boolean(value);
-  if (typeof value === 'number') return Number.isInteger(value) ? new Runtime.integer(value) : new Runtime.float(value);
-  if (typeof value === 'bigint') return new Runtime.integer(Number(value));
-  if (value === null) return new Runtime.none(null);
-  if (value === undefined) return new Runtime.undefined(undefined);
-  if (value instanceof Date) return new Runtime.string(pythonDate(value));
-  if (Array.isArray(value)) return new Runtime.array(value.map(toRuntime));
-  if (isPlainObject(value))
-    return new Runtime.object(new Map(Object.entries(value).map(([key, item]) => [key, toRuntime(item)])));
-  return new Runtime.string(String(value));
-}
-
-function fromRuntime(value: RuntimeValue): unknown {
-  switch (value.type) {
-    case 'ArrayValue':
-    case 'TupleValue':
-      return (value.value as RuntimeValue[]).map(fromRuntime);
-    case 'ObjectValue':
-    case 'KeywordArgumentsValue':
-    case 'NamespaceValue':
-      return Object.fromEntries(
-        [...(value.value as Map<string, RuntimeValue>)].map(([key, item]) => [key, fromRuntime(item)]),
-      );
-    case 'FunctionValue':
-      return pythonRepr(value);
-    default:
-      return value.value;
-  }
-}
-
-/** PyYAML loads timestamps as dates; Python prints them like this. */
-function pythonDate(date: Date): string {
-  const iso = date.toISOString();
-  return date.getTime() % 86_400_000 === 0 ? iso.slice(0, 10) : `${iso.slice(0, 10)} ${iso.slice(11, 19)}`;
-}
-
-/** Python's str(): what `{{ value }}` prints. */
-export function pythonStr(value: RuntimeValue): string {
-  if (value.type === 'StringValue') return value.value as string;
-  if (value.type === 'UndefinedValue') return '';
-  return pythonRepr(value);
-}
-
-/** Python's repr(), used for values inside lists and dicts. */
-function pythonRepr(value: RuntimeValue): string {
-  switch (value.type) {
-    case 'StringValue':
-      return pythonQuote(value.value as string);
-    case 'BooleanValue':
-      return value.value ? 'True' : 'False';
-    case 'NullValue':
-      return 'None';
-    case 'UndefinedValue':
-      return '';
-    case 'IntegerValue':
-      return String(value.value);
-    case 'FloatValue':
-      return pythonFloat(value.value as number);
-    case 'ArrayValue':
-      return `[${(value.value as RuntimeValue[]).map(pythonRepr).join(', ')}]`;
-    case 'TupleValue': {
-      const items = (value.value as RuntimeValue[]).map(pythonRepr);
-      return items.length === 1 ? `(${items[0]},)` : `(${items.join(', ')})`;
-    }
-    case 'ObjectValue':
-    case 'KeywordArgumentsValue':
-      return pythonDict(value.value as Map<string, RuntimeValue>);
-    case 'NamespaceValue':
-      return `<Namespace ${pythonDict(value.value as Map<string, RuntimeValue>)}>`;
-    case 'FunctionValue':
-      return `<function ${functionNames.get(value) ?? 'function'}>`;
-    default:
-      return String(value.value);
-  }
-}
-
-function pythonDict(entries: Map<string, RuntimeValue>): string {
-  return `{${[...entries].map(([key, item]) => `${pythonQuote(key)}: ${pythonRepr(item)}`).join(', ')}}`;
-}
-
-function pythonQuote(text: string): string {
-  const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
-  let quoted = '';
-  for (const char of text) {
-    const code = char.codePointAt(0)!;
-    if (char === '\\') quoted += '\\\\';
-    else if (char === quote) quoted += `\\${quote}`;
-    else if (char === '\n') quoted += '\\n';
-    else if (char === '\r') quoted += '\\r';
-    else if (char === '\t') quoted += '\\t';
-    else if (code < 0x20 || code === 0x7f) quoted += `\\x${code.toString(16).padStart(2, '0')}`;
-    else quoted += char;
-  }
-  return quote + quoted + quote;
-}
-
-/** Python's float repr: positional between 1e-4 and 1e16, exponent (`1e+16`, `1.5e-05`) outside. */
-function pythonFloat(value: number): string {
-  if (Number.isNaN(value)) return 'nan';
-  if (!Number.isFinite(value)) return value > 0 ? 'inf' : '-inf';
-  if (value === 0) return Object.is(value, -0) ? '-0.0' : '0.0';
-  const [mantissa, exponentText] = value.toExponential().split('e');
-  const exponent = Number(exponentText);
-  if (exponent < -4 || exponent >= 16)
-    return `${mantissa}e${exponent < 0 ? '-' : '+'}${String(Math.abs(exponent)).padStart(2, '0')}`;
-  const text = String(value);
-  return text.includes('.') || text.includes('e') ? text : `${text}.0`;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// The interpreter with Jinja2's behaviour where @huggingface/jinja differs.
-
-/** A failure while rendering one string; `reference` names the variable or function involved, to place the error. */
-class RenderFailure extends Error {
-  constructor(
-    message: string,
-    readonly reference?: string,
-  ) {
-    super(message);
-    this.name = 'RenderFailure';
-  }
-}
-
-interface AstNode {
-  type: string;
-  [field: string]: unknown;
-}
-
-/** Interpreter methods we replace per instance (TypeScript declares them private; JavaScript dispatches through `this`). */
-interface InterpreterInternals {
-  evaluate(node: AstNode | undefined, environment: Environment): RuntimeValue;
-  evaluateBlock(statements: AstNode[], environment: Environment): RuntimeValue;
-  evaluateMemberExpression(node: AstNode, environment: Environment): RuntimeValue;
-  evaluateCallExpression(node: AstNode, environment: Environment): RuntimeValue;
-  evaluateBinaryExpression(node: AstNode, environment: Environment): RuntimeValue;
-  applyFilter(operand: RuntimeValue, filter: AstNode, environment: Environment): RuntimeValue;
-  run(program: unknown): RuntimeValue;
-}
-
-/** Statements whose result is not output (a `{{ none }}` expression prints None, a `{% set %}` prints nothing). */
-const SILENT_STATEMENTS = new Set(['Set', 'Macro', 'Comment', 'Break', 'Continue']);
-/** Marks an already evaluated object so member access does not evaluate it twice. */
-const EVALUATED = 'WindFlowEvaluated';
-/** Filters that decide themselves what to do with an undefined operand. */
-const UNDEFINED_AWARE_FILTERS = new Set(['default', 'd']);
-
-function createInterpreter(environment: Environment): InterpreterInternals {
-  const interpreter = new Interpreter(environment) as unknown as InterpreterInternals;
-  const base = {
-    evaluate: interpreter.evaluate.bind(interpreter),
-    evaluateMemberExpression: interpreter.evaluateMemberExpression.bind(interpreter),
-    evaluateCallExpression: interpreter.evaluateCallExpression.bind(interpreter),
-    evaluateBinaryExpression: interpreter.evaluateBinaryExpression.bind(interpreter),
-    applyFilter: interpreter.applyFilter.bind(interpreter),
-  };
-  let steps = 0;
-  const step = () => {
-    if (++steps > LIMITS.steps)
-      throw new RenderFailure(`rendering takes more than ${LIMITS.steps} steps (a loop that is too large?)`);
-  };
-
-  interpreter.evaluate = (node, scope) => {
-    step();
-    const value = node?.type === EVALUATED ? (node.value as RuntimeValue) : base.evaluate(node, scope);
-    // Checked at every step, so repeated doubling (`{% set s = s ~ s %}` in a loop) stops before memory runs out.
-    if (value.type === 'StringValue' && (value.value as string).length > LIMITS.outputLength) {
-      throw new RenderFailure(`the rendered text is longer than ${LIMITS.outputLength} characters`);
-    }
-    return value;
-  };
-
-  // Loops run their body through here, so an empty body still counts.
-  interpreter.evaluateBlock = (statements, scope) => {
-    step();
-    let output = '';
-    for (const statement of statements) {
-      const value = interpreter.evaluate(statement, scope);
-      if (!SILENT_STATEMENTS.has(statement.type)) output += pythonStr(value);
-      if (output.length > LIMITS.outputLength) {
-        throw new RenderFailure(`the rendered text is longer than ${LIMITS.outputLength} characters`);
-      }
-    }
-    return new Runtime.string(output);
-  };
-
-  interpreter.evaluateMemberExpression = (node, scope) => {
-    const object = interpreter.evaluate(node.object as AstNode, scope);
-    if (object.type === 'UndefinedValue') {
-      const root = rootName(node);
-      const property = node.computed ? 'an item' : `'${String((node.property as AstNode).value)}'`;
-      throw new RenderFailure(
-        `'${expressionText(node.object as AstNode)}' is undefined, so ${property} of it cannot be read`,
-        root,
-      );
-    }
-    return base.evaluateMemberExpression({ ...node, object: { type: EVALUATED, value: object } }, scope);
-  };
-
-  interpreter.evaluateCallExpression = (node, scope) => {
-    const callee = node.callee as AstNode;
-    if (callee.type === 'Identifier' && scope.lookupVariable(callee.value as string).type === 'UndefinedValue') {
-      throw new RenderFailure(`no function named '${String(callee.value)}'`, callee.value as string);
-    }
-    return base.evaluateCallExpression(node, scope);
-  };
-
-  interpreter.evaluateBinaryExpression = (node, scope) => {
-    if ((node.operator as { value: string }).value !== '~') return base.evaluateBinaryExpression(node, scope);
-    const left = interpreter.evaluate(node.left as AstNode, scope);
-    const right = interpreter.evaluate(node.right as AstNode, scope);
-    return new Runtime.string(pythonStr(left) + pythonStr(right));
-  };
-
-  interpreter.applyFilter = (operand, filter, scope) => {
-    const name = filter.type === 'Identifier' ? filter.value : (filter.callee as AstNode | undefined)?.value;
-    if (name === 'string' && filter.type === 'Identifier') return new Runtime.string(pythonStr(operand));
-    // Jinja2's Undefined acts as an empty string in filters (`{{ nope | upper }}` is '').
-    if (operand.type === 'UndefinedValue' && !UNDEFINED_AWARE_FILTERS.has(String(name))) {
-      return base.applyFilter(new Runtime.string(''), filter, scope);
-    }
-    return base.applyFilter(operand, filter, scope);
-  };
-  return interpreter;
-}
-
-function rootName(node: AstNode): string | undefined {
-  if (node.type === 'Identifier') return node.value as string;
-  if (node.type === 'MemberExpression') return rootName(node.object as AstNode);
-  if (node.type === 'CallExpression') return rootName(node.callee as AstNode);
-  return undefined;
-}
-
-function expressionText(node: AstNode): string {
-  if (node.type === 'Identifier') return node.value as string;
-  if (node.type === 'MemberExpression' && !node.computed)
-    return `${expressionText(node.object as AstNode)}.${String((node.property as AstNode).value)}`;
-  return rootName(node) ?? 'value';
-}
-
-/** Jinja2's globals (range, dict; namespace comes with every Environment) and its literal names. */
-function installGlobals(environment: Environment): void {
-  environment.setVariable(
-    'range',
-    jinjaFunction('range', (positional) => toRuntime(pythonRange(positional.map(fromRuntime)))) as never,
-  );
-  environment.setVariable('dict', jinjaFunction('dict', (_positional, keywords) => toRuntime(keywords)) as never);
-}
-
-function installLiterals(environment: Environment): void {
-  for (const [name, value] of [
-    ['true', true],
-    ['false', false],
-    ['none', null],
-    ['True', true],
-    ['False', false],
-    ['None', null],
-  ] as const) {
-    environment.setVariable(name, toRuntime(value) as never);
-  }
-}
-
-function pythonRange(args: unknown[]): number[] {
-  if (!args.every((arg) => Number.isInteger(arg)) || args.length === 0 || args.length > 3) {
-    throw new RenderFailure('range() takes one to three integers', 'range');
-  }
-  const [start, stop, step] =
-    args.length === 1 ? [0, args[0] as number, 1] : [args[0] as number, args[1] as number, (args[2] as number) ?? 1];
-  if (step === 0) throw new RenderFailure('range() step must not be zero', 'range');
-  const length = Math.max(0, Math.ceil((stop - start) / step));
-  if (length > LIMITS.rangeLength)
-    throw new RenderFailure(`range() of ${length} numbers is larger than ${LIMITS.rangeLength}`, 'range');
-  return Array.from({ length }, (_, index) => start + index * step);
-}
-
-function jinjaFunction(
-  name: string,
-  body: (positional: RuntimeValue[], keywords: Record<string, unknown>) => RuntimeValue,
-): RuntimeValue {
-  const value = new Runtime.function((args: RuntimeValue[]) => {
-    const last = args.at(-1);
-    const hasKeywords = last?.type === 'KeywordArgumentsValue';
-    const keywords = hasKeywords ? (fromRuntime(last) as Record<string, unknown>) : {};
-    return body(hasKeywords ? args.slice(0, -1) : args, keywords);
-  });
-  functionNames.set(value, name);
-  return value;
-}
+const LIMITS: Limits = { ...DEFAULT_LIMITS, steps: 50_000, outputLength: 5_000_000, rangeLength: 10_000 };
 
 // ---------------------------------------------------------------------------------------------------------------
 // Rendering one string.
@@ -428,15 +118,14 @@ type StringRender = { ok: true; text: string } | { ok: false; message: string; r
 
 /** `{{ name }}` with nothing but a plain name inside: the most common expression by far. */
 const PLAIN_REFERENCE = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
-const LITERAL_NAMES = new Set(['true', 'false', 'none', 'True', 'False', 'None']);
 
 /**
  * Renders a string whose only Jinja is plain `{{ name }}` substitutions without the interpreter: the output is
- * what the interpreter prints for an expression statement (pythonStr of the name's value in the same scope).
+ * what the interpreter prints for an output statement (Python's str of the name's value in the same scope).
  * Anything else — filters, attributes, calls, statements, keywords, braces next to an expression — returns
  * undefined and goes through the interpreter.
  */
-function renderPlainReferences(text: string, shared: Environment): string | undefined {
+function renderPlainReferences(text: string, shared: Scope): string | undefined {
   let output = '';
   let last = 0;
   for (const match of text.matchAll(PLAIN_REFERENCE)) {
@@ -444,8 +133,8 @@ function renderPlainReferences(text: string, shared: Environment): string | unde
     const literal = text.slice(last, match.index);
     const after = text[match.index + match[0].length];
     if (hasJinja(literal) || literal.endsWith('{') || after === '}') return undefined;
-    if (JINJA_KEYWORDS.has(name) && !LITERAL_NAMES.has(name)) return undefined;
-    output += literal + pythonStr(shared.lookupVariable(name) as RuntimeValue);
+    if (JINJA_KEYWORDS.has(name)) return undefined;
+    output += literal + pyStr(shared.lookup(name) ?? '');
     last = match.index + match[0].length;
   }
   const rest = text.slice(last);
@@ -453,34 +142,27 @@ function renderPlainReferences(text: string, shared: Environment): string | unde
 }
 
 /** Renders one string in its own scope on top of `shared` (a `{% set %}` does not leak into the next string). */
-function renderString(source: string, shared: Environment): StringRender {
-  // Jinja2 normalises line endings and drops one trailing newline (keep_trailing_newline is off).
-  const text = source.replace(/\r\n?/g, '\n');
-  const withoutTrailingNewline = text.endsWith('\n') ? text.slice(0, -1) : text;
-  if (!hasJinja(text)) return { ok: true, text: withoutTrailingNewline };
-  const plain = renderPlainReferences(withoutTrailingNewline, shared);
+function renderString(source: string, shared: Scope, random: JinjaRandom): StringRender {
+  if (!hasJinja(source)) return { ok: true, text: normaliseSource(source).text };
+  const text = normaliseSource(source).text;
+  const plain = renderPlainReferences(text, shared);
   if (plain !== undefined) return { ok: true, text: plain };
-  let program: unknown;
   try {
-    // The tokenizer drops the trailing newline itself; block trimming stays off like Jinja2's defaults.
-    program = parse(tokenize(text, { lstrip_blocks: false, trim_blocks: false }));
+    return { ok: true, text: renderTemplate(source, shared, random, LIMITS) };
   } catch (error) {
-    return { ok: false, message: `Jinja syntax error: ${errorMessage(error)}` };
-  }
-  try {
-    const result = createInterpreter(new Environment(shared)).run(program);
-    return { ok: true, text: pythonStr(result) };
-  } catch (error) {
+    if (error instanceof TemplateAssertionError)
+      return { ok: false, message: error.message, reference: /'([^']+)'/.exec(error.message)?.[1] };
+    if (error instanceof TemplateSyntaxError) return { ok: false, message: `Jinja syntax error: ${error.message}` };
     return {
       ok: false,
       message: errorMessage(error),
-      reference: error instanceof RenderFailure ? error.reference : undefined,
+      reference: error instanceof JinjaError ? error.reference : undefined,
     };
   }
 }
 
 function errorMessage(error: unknown): string {
-  if (error instanceof RenderFailure || error instanceof HelperError) return error.message;
+  if (error instanceof JinjaError || error instanceof HelperError) return error.message;
   if (error instanceof RangeError) return 'the template is too large or too deeply nested to render';
   return error instanceof Error ? error.message : String(error);
 }
@@ -489,15 +171,19 @@ function errorMessage(error: unknown): string {
 function failureSpan(
   leaf: StringLeaf | undefined,
   failure: { reference?: string },
-  shared: Environment,
+  shared: Scope,
+  random: JinjaRandom,
 ): Span | undefined {
   if (!leaf) return undefined;
   const segments = leaf.scan.segments.filter((segment) => segment.kind !== 'comment');
   let segment = failure.reference
-    ? segments.find((s) => s.references.some((r) => r.name === failure.reference))
+    ? segments.find(
+        (s) =>
+          s.references.some((r) => r.name === failure.reference) || s.filters.some((f) => f.name === failure.reference),
+      )
     : undefined;
   segment ??= segments.find(
-    (s) => s.kind === 'expression' && !renderString(leaf.value.slice(s.span.start, s.span.end), shared).ok,
+    (s) => s.kind === 'expression' && !renderString(leaf.value.slice(s.span.start, s.span.end), shared, random).ok,
   );
   segment ??= segments[0];
   return segment ? leafSpan(leaf, segment.span) : spanOf(leaf.node);
@@ -514,7 +200,8 @@ class Renderer {
   /** Secrets produced by helper calls of the string being rendered. */
   private producedSecrets: string[] = [];
   readonly helperContext: HelperContext;
-  private readonly helpers: Map<string, RuntimeValue>;
+  private readonly helpers: Map<string, Value>;
+  private readonly globals: Scope;
 
   constructor(options: RenderOptions) {
     const isPortFree = options.isPortFree;
@@ -527,50 +214,56 @@ class Renderer {
     this.helpers = new Map(
       [...FUNCTIONS_BY_NAME.values()].map((signature) => [
         signature.name,
-        jinjaFunction(signature.name, (positional, keywords) => {
-          const result = callHelper(signature.name, positional.map(fromRuntime), keywords, this.helperContext);
+        new PyCallable(signature.name, ({ positional, keywords }) => {
+          const keywordValues = Object.fromEntries([...keywords].map(([key, value]) => [key, toJs(value)]));
+          const result = callHelper(signature.name, positional.map(toJs), keywordValues, this.helperContext);
           if (signature.secret && typeof result === 'string' && result !== '') {
             this.secrets.add(result);
             this.producedSecrets.push(result);
           }
-          return toRuntime(result);
+          return fromJs(result);
         }),
       ]),
     );
+    this.globals = new Scope();
+    for (const [name, value] of jinjaGlobals(this.helperContext.random, LIMITS.rangeLength))
+      this.globals.vars.set(name, value);
   }
 
-  /** A scope where variables are visible, helper functions shadow them and Jinja's literals win over both. */
-  environment(values: Record<string, unknown>): Environment {
-    const environment = new Environment();
-    installGlobals(environment);
-    for (const [name, value] of Object.entries(values)) environment.setVariable(name, toRuntime(value) as never);
-    for (const [name, helper] of this.helpers) environment.setVariable(name, helper as never);
-    installLiterals(environment);
-    return environment;
+  /** A scope where variables shadow Jinja's globals and helper functions shadow variables (format spec §8.1). */
+  environment(values: Record<string, unknown>): Scope {
+    const scope = new Scope(this.globals);
+    for (const [name, value] of Object.entries(values)) scope.vars.set(name, fromJs(value));
+    for (const [name, helper] of this.helpers) scope.vars.set(name, helper);
+    return scope;
   }
 
   /** Renders a string, or records the error and keeps it verbatim (like WindFlow, which leaves it un-rendered). */
-  render(source: string, shared: Environment, path: Path, leaf: StringLeaf | undefined): string {
+  render(source: string, shared: Scope, path: Path, leaf: StringLeaf | undefined): string {
     const result = this.renderCached(source, shared);
     if (result.ok) return result.text;
-    this.errors.push({ message: result.message, path, span: failureSpan(leaf, result, shared) });
+    this.errors.push({
+      message: result.message,
+      path,
+      span: failureSpan(leaf, result, shared, this.helperContext.random),
+    });
     return source;
   }
 
-  private renderCached(source: string, shared: Environment): StringRender {
+  private renderCached(source: string, shared: Scope): StringRender {
     const hit = this.cached?.get(source);
     if (hit) {
       for (const secret of hit.secrets) this.secrets.add(secret);
       return hit.result;
     }
     this.producedSecrets = [];
-    const result = renderString(source, shared);
+    const result = renderString(source, shared, this.helperContext.random);
     this.cached?.set(source, { result, secrets: this.producedSecrets });
     return result;
   }
 
   /** Deep copy of `data` with every string rendered; keys are never rendered. */
-  renderData(data: unknown, path: Path, shared: Environment, leaves: Map<string, StringLeaf>): unknown {
+  renderData(data: unknown, path: Path, shared: Scope, leaves: Map<string, StringLeaf>): unknown {
     if (typeof data === 'string') return this.render(data, shared, path, leaves.get(pathKey(path)));
     if (Array.isArray(data)) return data.map((item, index) => this.renderData(item, [...path, index], shared, leaves));
     if (isPlainObject(data)) {
@@ -724,7 +417,7 @@ function resolveWith(model: StackModel, options: RenderOptions, renderer: Render
       defaultLeaf.get(decl),
     );
     setIn(values, path, rendered);
-    shared.setVariable(path[0], toRuntime(values[path[0]]) as never);
+    if (!FUNCTIONS_BY_NAME.has(path[0])) shared.vars.set(path[0], fromJs(values[path[0]]));
   }
 
   for (const decl of declarations) {
@@ -896,5 +589,29 @@ export function renderedTemplateYaml(
     return data;
   };
   if (result.template === undefined) return '';
-  return stringify(options.showSecrets ? result.template : mask(result.template), { lineWidth: 0 });
+  return yaml11(options.showSecrets ? result.template : mask(result.template));
+}
+
+/**
+ * Strings PyYAML cannot read back when written plain: `=` and `<<` resolve to tags it does not construct (value,
+ * merge), and it refuses tabs and control characters in plain scalars.
+ */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what must be quoted
+const PYYAML_NEEDS_QUOTES = /^(=|<<)$|[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]/;
+
+/**
+ * YAML that YAML 1.1 readers (PyYAML, docker-compose, upstream WindFlow) read back as the same data: with the 1.1
+ * schema, strings such as `on`, `yes`, `n`, `0755`, `1:30` or `.inf` are quoted instead of written plain.
+ */
+export function yaml11(data: unknown): string {
+  const document = new Document(data, { version: '1.1', merge: false });
+  visit(document, {
+    Scalar(_key, node) {
+      if (typeof node.value !== 'string') return;
+      // The yaml package writes `<<` plain under YAML 1.1 whatever the scalar type: an explicit tag keeps it a string.
+      if (node.value === '<<') node.tag = 'tag:yaml.org,2002:str';
+      else if (PYYAML_NEEDS_QUOTES.test(node.value)) node.type = Scalar.QUOTE_DOUBLE;
+    },
+  });
+  return document.toString({ lineWidth: 0 });
 }

@@ -1,5 +1,6 @@
 import { DiagnosticSink } from '../diagnostics';
-import { FUNCTIONS_BY_NAME, JINJA_FILTERS, signatureLabel } from '../functions';
+import { FUNCTIONS_BY_NAME, signatureLabel } from '../functions';
+import { FILTER_NAMES, TEST_NAMES } from '../jinja2/catalogue';
 import { JINJA_GLOBALS, JINJA_KEYWORDS } from '../jinja';
 import { leafSpan, ReferenceSite, StackModel, VariableDecl } from '../model';
 import { closest, didYouMean } from '../suggest';
@@ -7,6 +8,8 @@ import { closest, didYouMean } from '../suggest';
 /** Scopes where WindFlow injects `deployment_name` (format spec §8.2; notes rendered like the template). */
 const DEPLOYMENT_NAME_SCOPES = new Set(['template', 'target_parameters', 'deployment_notes']);
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Jinja2's globals that are called like functions, offered as did-you-mean for an unknown function. */
+const JINJA_CALLABLE_GLOBALS = ['range', 'dict', 'lipsum', 'cycler', 'joiner', 'namespace'];
 
 /** Template references: Jinja syntax, undefined names, groups, functions, filters, unused and shadowed variables. */
 export function checkReferences(model: StackModel, sink: DiagnosticSink): void {
@@ -20,15 +23,26 @@ export function checkReferences(model: StackModel, sink: DiagnosticSink): void {
     }
     for (const segment of leaf.scan.segments) {
       for (const filter of segment.filters) {
-        if (!JINJA_FILTERS.includes(filter.name)) {
+        if (!FILTER_NAMES.includes(filter.name)) {
           sink.add(
             'WF027',
             'warning',
-            `unknown Jinja filter '${filter.name}'${didYouMean(filter.name, JINJA_FILTERS)}`,
+            `unknown Jinja filter '${filter.name}'${didYouMean(filter.name, FILTER_NAMES)}`,
             leafSpan(leaf, filter.span),
             {
-              data: { suggestion: closest(filter.name, JINJA_FILTERS) },
+              data: { suggestion: closest(filter.name, FILTER_NAMES) },
             },
+          );
+        }
+      }
+      for (const test of segment.tests) {
+        if (!TEST_NAMES.includes(test.name)) {
+          sink.add(
+            'WF140',
+            'error',
+            `unknown Jinja test '${test.name}': Jinja2 refuses to render it${didYouMean(test.name, TEST_NAMES)}`,
+            leafSpan(leaf, test.span),
+            { data: { suggestion: closest(test.name, TEST_NAMES) } },
           );
         }
       }
@@ -99,7 +113,7 @@ function checkSite(
   }
   if (JINJA_GLOBALS.has(name) && !site.variable) return;
   if (reference.call && !site.variable) {
-    const suggestion = closest(name, FUNCTIONS_BY_NAME.keys());
+    const suggestion = closest(name, [...FUNCTIONS_BY_NAME.keys(), ...JINJA_CALLABLE_GLOBALS]);
     sink.add(
       'WF027',
       'error',
