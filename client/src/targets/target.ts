@@ -44,6 +44,14 @@ export interface KubernetesTargetConfig {
 
 export type TargetConfig = DockerTargetConfig | KubernetesTargetConfig;
 
+/** How a target is used by its caller: cancellation of everything it does, and the per-call deadline. */
+export interface TargetOptions {
+  /** Cancels every call the target makes (the CLI's Ctrl-C / SIGTERM). */
+  signal?: AbortSignal;
+  /** Milliseconds one engine or API request may take (default DEFAULT_CALL_DEADLINE_MS in deadline.ts). */
+  callDeadlineMs?: number;
+}
+
 export interface DeployProgress {
   step: string;
   message: string;

@@ -21,15 +21,27 @@ import {
   RenderedStack,
   Target,
   TargetError,
+  TargetOptions,
   UnitState,
   UnitStatus,
 } from '../target';
+import { cancellable, DEFAULT_CALL_DEADLINE_MS, isCancellation } from '../deadline';
+import { LockBusyError, withLock } from '../lock';
 import { deployCompose } from './composeStrategy';
-import { checkEngine, connectDocker, connectionProblem, isConnectionError, SecretProvider } from './connection';
+import {
+  checkEngine,
+  connectDocker,
+  connectionProblem,
+  describeEndpoint,
+  isConnectionError,
+  SecretProvider,
+} from './connection';
 import { deployContainer } from './containerStrategy';
 import { containerName, removeDeploymentNetworks } from './engine';
 import { startContainers, stopContainers } from './lifecycle';
-import { engineMessage, statusCodeOf } from './failures';
+import { applyDeadlines } from './deadlines';
+import { DockerLockStore } from './engineLock';
+import { engineMessage, explainFailure, statusCodeOf } from './failures';
 import { belongsTo, COMPOSE_LABELS, DATA_VOLUMES_LABEL, labelFilter, TARGET_TYPE_LABEL } from './labels';
 import { streamLogs } from './logs';
 import { DeploymentWatcher } from './watch';
@@ -97,6 +109,7 @@ export class DockerTarget implements Target {
   constructor(
     readonly config: DockerTargetConfig,
     private readonly secrets?: SecretProvider,
+    private readonly options: TargetOptions = {},
   ) {}
 
   get name(): string {
@@ -112,7 +125,11 @@ export class DockerTarget implements Target {
     if (!this.connection) {
       this.connection = (async () => {
         const docker = await connectDocker(this.config, this.secrets);
-        await checkEngine(docker, this.config);
+        applyDeadlines(docker, {
+          callMs: this.options.callDeadlineMs ?? DEFAULT_CALL_DEADLINE_MS,
+          what: describeEndpoint(this.config),
+        });
+        await checkEngine(docker, this.config, this.options.signal);
         return docker;
       })();
       // A failed connection is retried on the next call rather than cached.
@@ -121,19 +138,40 @@ export class DockerTarget implements Target {
     return this.connection;
   }
 
-  /** Runs an engine call, turning "cannot reach the engine" into a TargetError that says why. */
-  private async engine<T>(work: (docker: Docker) => Promise<T>): Promise<T> {
-    const docker = await this.docker();
-    try {
-      return await work(docker);
-    } catch (error) {
-      if (isConnectionError(error)) throw connectionProblem(this.config, error);
-      throw error;
-    }
+  /**
+   * Runs engine calls under the target's cancellation signal, turning "cannot reach the engine" and "did not answer
+   * in time" into a TargetError that says why.
+   */
+  private engine<T>(work: (docker: Docker) => Promise<T>): Promise<T> {
+    return cancellable(this.options.signal, async () => {
+      try {
+        return await work(await this.docker());
+      } catch (error) {
+        if (isConnectionError(error)) throw connectionProblem(this.config, error);
+        throw error;
+      }
+    });
+  }
+
+  /** Like engine(), holding the deployment's lock: one deploy, stop, start or remove of a deployment at a time. */
+  private locked<T>(deploymentName: string, operation: string, work: (docker: Docker) => Promise<T>): Promise<T> {
+    return this.engine((docker) =>
+      withLock(new DockerLockStore(docker), { deploymentName, operation }, async (lost) => {
+        try {
+          return await cancellable(anySignal(this.options.signal, lost), () => work(docker));
+        } catch (error) {
+          if (lost.aborted) throw new TargetError(this.name, (lost.reason as Error).message, error);
+          throw error;
+        }
+      }).catch((error: unknown) => {
+        if (error instanceof LockBusyError) throw new TargetError(this.name, error.message, error);
+        throw error;
+      }),
+    );
   }
 
   async ping(): Promise<void> {
-    await this.docker();
+    await this.engine(() => Promise.resolve());
   }
 
   async deploy(stack: RenderedStack, options: DeployOptions = {}): Promise<DeployResult> {
@@ -147,13 +185,26 @@ export class DockerTarget implements Target {
     let docker: Docker;
     try {
       options.onProgress?.({ step: 'connect', message: `connecting to ${this.name}` });
-      docker = await this.docker();
+      docker = await cancellable(options.signal, () => this.docker());
     } catch (error) {
+      if (isCancellation(error)) throw new DeployError('connect', 'the deploy was cancelled', error);
       throw new DeployError('connect', `engine unreachable: ${(error as Error).message}`, error);
     }
-    return stack.targetType === 'docker'
-      ? deployContainer(docker, stack, options)
-      : deployCompose(docker, stack, options);
+    const strategy = stack.targetType === 'docker' ? deployContainer : deployCompose;
+    const lockRequest = { deploymentName: stack.deploymentName, operation: 'deploy' };
+    return cancellable(options.signal, async () => {
+      try {
+        return await withLock(new DockerLockStore(docker), lockRequest, (lost) => {
+          // Every engine call of the deploy is cancelled with it, or when the lock is lost under it.
+          const signal = anySignal(options.signal, lost);
+          return cancellable(signal, () => strategy(docker, stack, { ...options, signal }));
+        });
+      } catch (error) {
+        if (error instanceof LockBusyError) throw new DeployError('lock', error.message, error);
+        if (error instanceof DeployError) throw error;
+        throw explainFailure('lock', error);
+      }
+    });
   }
 
   private async containersOf(docker: Docker, deploymentName?: string): Promise<Docker.ContainerInfo[]> {
@@ -272,7 +323,7 @@ export class DockerTarget implements Target {
   }
 
   async remove(deploymentName: string, options: RemoveOptions = {}): Promise<RemoveResult> {
-    return this.engine(async (docker) => {
+    return this.locked(deploymentName, 'remove', async (docker) => {
       const containers = await this.containersOf(docker, deploymentName);
       const volumes = ((await docker.listVolumes({ filters: labelFilter(deploymentName) })).Volumes ?? []).filter((v) =>
         belongsTo(v.Labels, deploymentName),
@@ -326,7 +377,7 @@ export class DockerTarget implements Target {
   }
 
   async stop(deploymentName: string): Promise<void> {
-    return this.engine(async (docker) => {
+    return this.locked(deploymentName, 'stop', async (docker) => {
       const failures = await stopContainers(docker, await this.requireContainers(docker, deploymentName));
       if (failures.length > 0)
         throw new TargetError(this.name, `could not stop all of '${deploymentName}': ${failures.join('; ')}`);
@@ -334,7 +385,7 @@ export class DockerTarget implements Target {
   }
 
   async start(deploymentName: string): Promise<void> {
-    return this.engine(async (docker) => {
+    return this.locked(deploymentName, 'start', async (docker) => {
       const failures = await startContainers(docker, await this.requireContainers(docker, deploymentName));
       if (failures.length > 0)
         throw new TargetError(this.name, `could not start all of '${deploymentName}': ${failures.join('; ')}`);
@@ -360,6 +411,11 @@ export class DockerTarget implements Target {
   dispose(): void {
     for (const watcher of [...this.watchers]) watcher.dispose();
   }
+}
+
+/** Aborts when any of the given signals does. */
+function anySignal(...signals: (AbortSignal | undefined)[]): AbortSignal {
+  return AbortSignal.any(signals.filter((signal): signal is AbortSignal => signal !== undefined));
 }
 
 function rankKind(entry: string): number {
