@@ -130,7 +130,13 @@ export interface LogLine {
   timestamp?: string;
 }
 
-export interface RemoveOptions {
+/** Options of stop, start and remove. */
+export interface OperationOptions {
+  /** Cancels the operation (what it already changed stays changed; the deployment lock is released). */
+  signal?: AbortSignal;
+}
+
+export interface RemoveOptions extends OperationOptions {
   deleteData?: boolean;
 }
 
@@ -157,9 +163,9 @@ export interface Target {
   logs(deploymentName: string, options: LogOptions, onLine: (line: LogLine) => void): Promise<void>;
   remove(deploymentName: string, options?: RemoveOptions): Promise<RemoveResult>;
   /** Stops a deployment without removing it (containers stopped, workloads scaled to zero); deploy again or start to resume. */
-  stop(deploymentName: string): Promise<void>;
+  stop(deploymentName: string, options?: OperationOptions): Promise<void>;
   /** Restarts what stop stopped. */
-  start(deploymentName: string): Promise<void>;
+  start(deploymentName: string, options?: OperationOptions): Promise<void>;
   /** Calls back when deployments on this target change (Docker events, Kubernetes watches, or polling). */
   watch(onChange: () => void): Disposable;
   dispose(): void;

@@ -16,6 +16,7 @@ import {
   LABELS,
   LogLine,
   LogOptions,
+  OperationOptions,
   RemoveOptions,
   RemoveResult,
   RenderedStack,
@@ -154,11 +155,16 @@ export class DockerTarget implements Target {
   }
 
   /** Like engine(), holding the deployment's lock: one deploy, stop, start or remove of a deployment at a time. */
-  private locked<T>(deploymentName: string, operation: string, work: (docker: Docker) => Promise<T>): Promise<T> {
+  private locked<T>(
+    deploymentName: string,
+    operation: string,
+    signal: AbortSignal | undefined,
+    work: (docker: Docker) => Promise<T>,
+  ): Promise<T> {
     return this.engine((docker) =>
       withLock(new DockerLockStore(docker), { deploymentName, operation }, async (lost) => {
         try {
-          return await cancellable(anySignal(this.options.signal, lost), () => work(docker));
+          return await cancellable(anySignal(this.options.signal, signal, lost), () => work(docker));
         } catch (error) {
           if (lost.aborted) throw new TargetError(this.name, (lost.reason as Error).message, error);
           throw error;
@@ -323,7 +329,7 @@ export class DockerTarget implements Target {
   }
 
   async remove(deploymentName: string, options: RemoveOptions = {}): Promise<RemoveResult> {
-    return this.locked(deploymentName, 'remove', async (docker) => {
+    return this.locked(deploymentName, 'remove', options.signal, async (docker) => {
       const containers = await this.containersOf(docker, deploymentName);
       const volumes = ((await docker.listVolumes({ filters: labelFilter(deploymentName) })).Volumes ?? []).filter((v) =>
         belongsTo(v.Labels, deploymentName),
@@ -376,16 +382,16 @@ export class DockerTarget implements Target {
     });
   }
 
-  async stop(deploymentName: string): Promise<void> {
-    return this.locked(deploymentName, 'stop', async (docker) => {
+  async stop(deploymentName: string, options: OperationOptions = {}): Promise<void> {
+    return this.locked(deploymentName, 'stop', options.signal, async (docker) => {
       const failures = await stopContainers(docker, await this.requireContainers(docker, deploymentName));
       if (failures.length > 0)
         throw new TargetError(this.name, `could not stop all of '${deploymentName}': ${failures.join('; ')}`);
     });
   }
 
-  async start(deploymentName: string): Promise<void> {
-    return this.locked(deploymentName, 'start', async (docker) => {
+  async start(deploymentName: string, options: OperationOptions = {}): Promise<void> {
+    return this.locked(deploymentName, 'start', options.signal, async (docker) => {
       const failures = await startContainers(docker, await this.requireContainers(docker, deploymentName));
       if (failures.length > 0)
         throw new TargetError(this.name, `could not start all of '${deploymentName}': ${failures.join('; ')}`);
