@@ -52,7 +52,13 @@ function printList(deployments: DeploymentSummary[]): string {
   if (deployments.length === 0) return 'no deployments\n';
   return table(
     ['DEPLOYMENT', 'STATE', 'STACK', 'TYPE', 'UNITS'],
-    deployments.map((d) => [d.deploymentName, describeState(d), d.stackName ?? '-', d.targetType ?? '-', String(d.unitCount)]),
+    deployments.map((d) => [
+      d.deploymentName,
+      describeState(d),
+      d.stackName ?? '-',
+      d.targetType ?? '-',
+      String(d.unitCount),
+    ]),
   );
 }
 

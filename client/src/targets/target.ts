@@ -80,15 +80,7 @@ export interface DeployResult {
  * exited: ended with code 0; failed: ended with another code (see exitCode); restarting: the engine is restarting it
  * after its process died.
  */
-export type UnitState =
-  | 'running'
-  | 'starting'
-  | 'restarting'
-  | 'exited'
-  | 'failed'
-  | 'pending'
-  | 'stopped'
-  | 'unknown';
+export type UnitState = 'running' | 'starting' | 'restarting' | 'exited' | 'failed' | 'pending' | 'stopped' | 'unknown';
 
 /** A container or a pod. */
 export interface UnitStatus {
@@ -116,14 +108,7 @@ export interface UnitStatus {
  * purpose; failed: nothing can run (Kubernetes: no ready workload); deploying: still coming up.
  */
 export type DeploymentState =
-  | 'running'
-  | 'partial'
-  | 'restarting'
-  | 'exited'
-  | 'unhealthy'
-  | 'failed'
-  | 'stopped'
-  | 'deploying';
+  'running' | 'partial' | 'restarting' | 'exited' | 'unhealthy' | 'failed' | 'stopped' | 'deploying';
 
 export interface DeploymentStatus {
   deploymentName: string;
