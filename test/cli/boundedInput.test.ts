@@ -57,6 +57,23 @@ describe('CLI input is bounded', function () {
     assert.match(result.stderr, /\/dev\/zero: is a character device, not a regular file/);
   });
 
+  for (const command of ['validate', 'render', 'deploy']) {
+    it(`${command} of a self-referencing alias reports WF150 with its position, never a stack overflow`, async () => {
+      const file = path.join(folder, 'alias.stack.yaml');
+      writeFileSync(
+        file,
+        'metadata:\n  name: a\n  version: "1.0.0"\n  category: t\n  author: me\n  license: MIT\n  description: d\n  target_type: docker\ntemplate:\n  image: busybox\n  command: &a ["sh", *a]\n',
+      );
+      const result = await runInProcess([command, file]);
+      assert.equal(result.code, 1, result.stderr);
+      assert.match(
+        result.stdout + result.stderr,
+        /alias\.stack\.yaml:11:22: error WF150 \*a is inside the node &a names/,
+      );
+      assert.doesNotMatch(result.stdout + result.stderr, /Maximum call stack/);
+    });
+  }
+
   it('validate exits 2 when it found nothing to check', async () => {
     const result = await runInProcess(['validate', empty]);
     assert.equal(result.code, 2);
