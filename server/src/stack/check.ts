@@ -3,6 +3,7 @@ import { checkCompose } from './checks/compose';
 import { checkDocker } from './checks/docker';
 import { checkKubernetes } from './checks/kubernetes';
 import { checkReferences } from './checks/references';
+import { checkSecretExposure } from './checks/secrets';
 import { checkRendered } from './checks/rendered';
 import { checkStructure } from './checks/structure';
 import { checkVariables } from './checks/variables';
@@ -28,7 +29,10 @@ export function checkStack(model: StackModel, options: CheckOptions = {}): Stack
     else if (model.targetType === 'docker_compose' || model.targetType === 'docker_swarm') checkCompose(model, sink);
     else if (model.targetType === 'kubernetes') checkKubernetes(model, sink);
     else if (model.targetType === 'vm' || model.targetType === 'physical') checkUndeployable(model, sink);
-    if (!options.skipRendered) checkRendered(model, sink);
+    if (!options.skipRendered) {
+      checkRendered(model, sink);
+      checkSecretExposure(model, sink);
+    }
   }
   return dedupe(sink.items).sort(
     (a, b) => a.span.start - b.span.start || a.span.end - b.span.end || a.code.localeCompare(b.code),

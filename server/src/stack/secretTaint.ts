@@ -135,6 +135,34 @@ function collectDerivedWords(real: string, a: string, b: string, out: Set<string
 }
 
 /**
+ * One of the two comparison renders: passwords given as values (changed by `change`), generated secrets changed the
+ * same way, and randomness, time and free ports fixed so that nothing else differs between the two.
+ */
+export function renderVariant(
+  model: StackModel,
+  options: TaintRenderOptions,
+  passwordValues: Map<string, string>,
+  change: (secret: string) => string,
+  render: (model: StackModel, options: TaintRenderOptions) => TaintRenderResult,
+): TaintRenderResult {
+  const values: Record<string, unknown> = { ...options.values };
+  for (const [name, value] of passwordValues) values[name] = change(value);
+  const base: TaintRenderOptions & { cache?: unknown } = { ...options };
+  // A cache would hand one variant the other's strings.
+  delete base.cache;
+  return render(model, {
+    ...base,
+    values,
+    random: seededRandom(0x5eed),
+    now: () => FIXED_NOW,
+    isPortFree: () => true,
+    secretVariant: change,
+  });
+}
+
+const FIXED_NOW = new Date(Date.UTC(2025, 0, 1));
+
+/**
  * Every value of `real` derived from a secret, plus the secrets themselves: the list masking works from.
  * `render` is renderStack; the extra renders pass `secretVariant`, which also keeps them from recursing.
  */
@@ -146,27 +174,13 @@ export function secretDerivedValues(
 ): string[] {
   const derived = new Set(real.secrets);
   if (real.secrets.length === 0) return [...derived];
-  const passwords = [...model.declarations.values()].filter((decl) => decl.type === 'password');
-  const now = new Date();
-  const variant = (change: (secret: string) => string): TaintRenderResult => {
-    const values: Record<string, unknown> = { ...options.values };
-    for (const decl of passwords) {
-      const value = getPath(real.values, decl.qualifiedName);
-      if (typeof value === 'string' || typeof value === 'number') values[decl.qualifiedName] = change(String(value));
-    }
-    const base: TaintRenderOptions & { cache?: unknown } = { ...options };
-    // A cache would hand one variant the other's strings.
-    delete base.cache;
-    return render(model, {
-      ...base,
-      values,
-      deploymentName: real.deploymentName,
-      random: seededRandom(0x5eed),
-      now: () => now,
-      isPortFree: () => true,
-      secretVariant: change,
-    });
-  };
+  const passwordValues = new Map<string, string>();
+  for (const decl of model.declarations.values()) {
+    const value = decl.type === 'password' ? getPath(real.values, decl.qualifiedName) : undefined;
+    if (typeof value === 'string' || typeof value === 'number') passwordValues.set(decl.qualifiedName, String(value));
+  }
+  const variant = (change: (secret: string) => string) =>
+    renderVariant(model, { ...options, deploymentName: real.deploymentName }, passwordValues, change, render);
   const same = variant((secret) => secret);
   const changed = variant(perturbSecret);
   collectDerived(real.template, same.template, changed.template, derived);
