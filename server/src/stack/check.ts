@@ -2,6 +2,7 @@ import { DiagnosticSink, StackDiagnostic } from './diagnostics';
 import { checkCompose } from './checks/compose';
 import { checkDocker } from './checks/docker';
 import { checkKubernetes } from './checks/kubernetes';
+import { checkDefaultDeploymentName } from './checks/naming';
 import { checkReferences } from './checks/references';
 import { checkSecretExposure } from './checks/secrets';
 import { checkRendered } from './checks/rendered';
@@ -29,6 +30,7 @@ export function checkStack(model: StackModel, options: CheckOptions = {}): Stack
     else if (model.targetType === 'docker_compose' || model.targetType === 'docker_swarm') checkCompose(model, sink);
     else if (model.targetType === 'kubernetes') checkKubernetes(model, sink);
     else if (model.targetType === 'vm' || model.targetType === 'physical') checkUndeployable(model, sink);
+    checkDefaultDeploymentName(model, sink);
     if (!options.skipRendered) {
       checkRendered(model, sink);
       checkSecretExposure(model, sink);

@@ -14,9 +14,9 @@ import {
   HelperContext,
   HelperError,
   RandomSource,
-  strftimeUtc,
 } from './helpers';
 import { hasJinja, JINJA_KEYWORDS } from './jinja';
+import { defaultDeploymentName } from './deploymentName';
 import { isPlainObject, leafSpan, Path, spanOf, StackModel, StringLeaf, VariableDecl } from './model';
 import { maskSecrets, SECRET_MASK, secretDerivedValues } from './secretTaint';
 import { Span } from './text';
@@ -835,8 +835,8 @@ function deploymentName(
         : String(template);
     if (rendered.trim() !== '') return rendered;
   }
-  const name = typeof metadata.name === 'string' ? metadata.name : 'stack';
-  return `${name}-${strftimeUtc(renderer.helperContext.now(), '%Y%m%d-%H%M%S')}`;
+  // Derived from metadata.name so that every target accepts it (upstream uses the name verbatim).
+  return defaultDeploymentName(typeof metadata.name === 'string' ? metadata.name : '', renderer.helperContext.now());
 }
 
 function useCache(renderer: Renderer, options: RenderOptions, values: Record<string, unknown>, name: string): void {
