@@ -17,7 +17,7 @@ import {
   ValuesError,
 } from '../../../server/src/stack/values';
 import type { RenderedStack } from '../targets/target';
-import { InputFileError, readBoundedFile } from './boundedRead';
+import { InputFileError, readBoundedFile } from '../boundedRead';
 import { UsageError } from './command';
 import { displayPath } from './files';
 
