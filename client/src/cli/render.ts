@@ -1,5 +1,5 @@
 import { maskSecrets, renderedTemplateYaml, renderStack } from '../../../server/src/stack/render';
-import { coerceAndValidateValues } from '../../../server/src/stack/values';
+import { coerceAndValidateValues, unsuppliedValueProblems } from '../../../server/src/stack/values';
 import { CliCommand, CliContext, parseArgs, UsageError } from './command';
 import { readStackModel, suppliedValues } from './stackInput';
 
@@ -16,6 +16,17 @@ export const renderCommand: CliCommand = {
     });
     if (args.positionals.length !== 1) throw new UsageError('name exactly one stack file');
     const model = await readStackModel({ cwd: context.cwd, file: args.positionals[0] });
+    // A file that could not be read into data (YAML errors, WF012 limits, WF150 self-referencing aliases) says why.
+    const unreadable = model.readDiagnostics.filter((diagnostic) => diagnostic.severity === 'error');
+    if (unreadable.length > 0) {
+      for (const diagnostic of unreadable) {
+        const { line, character } = model.lines.positionAt(diagnostic.span.start);
+        context.stderr.write(
+          `${args.positionals[0]}:${line + 1}:${character + 1}: error ${diagnostic.code} ${diagnostic.message}\n`,
+        );
+      }
+      return 1;
+    }
     const supplied = await suppliedValues({
       cwd: context.cwd,
       valuesFile: args.options.get('values'),
@@ -39,11 +50,14 @@ export const renderCommand: CliCommand = {
         `${where}error: ${showSecrets ? error.message : maskSecrets(error.message, result.secrets)}\n`,
       );
     }
+    // Defaults obey their own rules too: a default that violates its pattern fails the render (exit 1).
+    const defaultProblems = unsuppliedValueProblems(model, result.values, Object.keys(supplied));
+    for (const problem of defaultProblems) context.stderr.write(`error: value '${problem.name}': ${problem.message}\n`);
     context.stdout.write(renderedTemplateYaml(result, { showSecrets }));
     if (args.flags.has('notes') && result.deploymentNotes) {
       const notes = showSecrets ? result.deploymentNotes : maskSecrets(result.deploymentNotes, result.secrets);
       context.stdout.write(`\n# deployment notes\n${notes}\n`);
     }
-    return result.ok ? 0 : 1;
+    return result.ok && defaultProblems.length === 0 ? 0 : 1;
   },
 };

@@ -12,7 +12,6 @@ import {
   HelperContext,
   HelperError,
   RandomSource,
-  strftimeUtc,
 } from './helpers';
 import { hasJinja, JINJA_KEYWORDS } from './jinja';
 import {
@@ -31,7 +30,9 @@ import {
   Value,
 } from './jinja2';
 import { normaliseSource, TemplateAssertionError } from './jinja2/lexer';
+import { defaultDeploymentName } from './deploymentName';
 import { isPlainObject, leafSpan, Path, spanOf, StackModel, StringLeaf, VariableDecl } from './model';
+import { maskSecrets, SECRET_MASK, secretDerivedValues } from './secretTaint';
 import { Span } from './text';
 import { defineValue } from './values';
 
@@ -51,6 +52,8 @@ export interface RenderOptions {
    * repeatable (random, now and isPortFree given, env() off), as it is for checks; a deploy always renders afresh.
    */
   cache?: RenderCache;
+  /** Changes what secret helpers return (secretTaint.ts's second render); set, it also skips the taint renders. */
+  secretVariant?: (secret: string) => string;
 }
 
 interface CachedRender {
@@ -106,7 +109,7 @@ export interface RenderResult {
   secrets: string[];
 }
 
-export const SECRET_MASK = '••••••';
+export { maskSecrets, SECRET_MASK };
 
 /** Work limits per string, so a hostile template fails with an error instead of hanging or exhausting memory. */
 const LIMITS: Limits = { ...DEFAULT_LIMITS, steps: 50_000, outputLength: 5_000_000, rangeLength: 10_000 };
@@ -216,7 +219,11 @@ class Renderer {
         signature.name,
         new PyCallable(signature.name, ({ positional, keywords }) => {
           const keywordValues = Object.fromEntries([...keywords].map(([key, value]) => [key, toJs(value)]));
-          const result = callHelper(signature.name, positional.map(toJs), keywordValues, this.helperContext);
+          const produced = callHelper(signature.name, positional.map(toJs), keywordValues, this.helperContext);
+          const result =
+            signature.secret && typeof produced === 'string' && options.secretVariant
+              ? options.secretVariant(produced)
+              : produced;
           if (signature.secret && typeof result === 'string' && result !== '') {
             this.secrets.add(result);
             this.producedSecrets.push(result);
@@ -494,6 +501,8 @@ export function renderStack(model: StackModel, options: RenderOptions = {}): Ren
     result.warnings = renderer.errors.splice(errorsBefore);
   }
   result.secrets = [...renderer.secrets];
+  // Everything computed from a secret is a secret too (secretTaint.ts).
+  if (!options.secretVariant) result.secrets = secretDerivedValues(model, options, result, renderStack);
   result.ok = renderer.errors.length === 0;
   return result;
 }
@@ -518,8 +527,8 @@ function deploymentName(
         : String(template);
     if (rendered.trim() !== '') return rendered;
   }
-  const name = typeof metadata.name === 'string' ? metadata.name : 'stack';
-  return `${name}-${strftimeUtc(renderer.helperContext.now(), '%Y%m%d-%H%M%S')}`;
+  // Derived from metadata.name so that every target accepts it (upstream uses the name verbatim).
+  return defaultDeploymentName(typeof metadata.name === 'string' ? metadata.name : '', renderer.helperContext.now());
 }
 
 function useCache(renderer: Renderer, options: RenderOptions, values: Record<string, unknown>, name: string): void {
@@ -567,12 +576,6 @@ export function renderLeaves(
 
 // ---------------------------------------------------------------------------------------------------------------
 // Showing a render.
-
-/** Replaces every secret in `text` (longest first, so a secret containing another is masked whole). */
-export function maskSecrets(text: string, secrets: string[]): string {
-  const ordered = [...new Set(secrets.filter((secret) => secret !== ''))].sort((a, b) => b.length - a.length);
-  return ordered.reduce((masked, secret) => masked.split(secret).join(SECRET_MASK), text);
-}
 
 /** The rendered template as YAML; secrets are masked in the data first, so YAML quoting cannot split one. */
 export function renderedTemplateYaml(
