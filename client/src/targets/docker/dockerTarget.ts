@@ -1,6 +1,7 @@
 /**
- * A Docker engine as a deployment target. Deploys `docker` and `docker_compose` stacks (one strategy module each);
- * status, logs, list and remove find resources only through our labels.
+ * A Docker engine as a deployment target. Deploys `docker`, `docker_compose` and (on a swarm manager)
+ * `docker_swarm` stacks, one strategy module each; status, logs, list and remove find resources only through our
+ * labels, and hand deployments made of Swarm services to the Swarm module.
  */
 import type Docker from 'dockerode';
 import { didYouMean } from '../../../../server/src/stack/suggest';
@@ -30,8 +31,18 @@ import { deployContainer } from './containerStrategy';
 import { containerName, removeDeploymentNetworks } from './engine';
 import { startContainers, stopContainers } from './lifecycle';
 import { engineMessage, statusCodeOf } from './failures';
-import { belongsTo, COMPOSE_LABELS, DATA_VOLUMES_LABEL, labelFilter, TARGET_TYPE_LABEL } from './labels';
+import {
+  belongsTo,
+  COMPOSE_LABELS,
+  DATA_VOLUMES_LABEL,
+  labelFilter,
+  SWARM_SERVICE_ID_LABEL,
+  TARGET_TYPE_LABEL,
+} from './labels';
 import { streamLogs } from './logs';
+import { listSwarmDeployments, removeSwarm, startSwarm, stopSwarm, swarmLogs, swarmStatus } from './swarmDeployment';
+import { deploymentServices } from './swarmEngine';
+import { deploySwarm } from './swarmStrategy';
 import { DeploymentWatcher } from './watch';
 
 /** Exit codes of a main process ended by SIGTERM (128 + 15) and by SIGKILL (128 + 9). */
@@ -104,7 +115,7 @@ export class DockerTarget implements Target {
   }
 
   supports(targetType: string): boolean {
-    return targetType === 'docker' || targetType === 'docker_compose';
+    return targetType === 'docker' || targetType === 'docker_compose' || targetType === 'docker_swarm';
   }
 
   /** The connected client; the first call checks that the engine answers and is recent enough. */
@@ -137,13 +148,8 @@ export class DockerTarget implements Target {
   }
 
   async deploy(stack: RenderedStack, options: DeployOptions = {}): Promise<DeployResult> {
-    if (!this.supports(stack.targetType)) {
-      const reason =
-        stack.targetType === 'docker_swarm'
-          ? 'docker_swarm stacks are not deployed by WindFlow Stacks yet: deploy the template as docker_compose, or use `docker stack deploy`'
-          : `a Docker target cannot deploy target_type '${stack.targetType}'`;
-      throw new DeployError('prepare', reason);
-    }
+    if (!this.supports(stack.targetType))
+      throw new DeployError('prepare', `a Docker target cannot deploy target_type '${stack.targetType}'`);
     let docker: Docker;
     try {
       options.onProgress?.({ step: 'connect', message: `connecting to ${this.name}` });
@@ -151,14 +157,17 @@ export class DockerTarget implements Target {
     } catch (error) {
       throw new DeployError('connect', `engine unreachable: ${(error as Error).message}`, error);
     }
+    if (stack.targetType === 'docker_swarm' || (stack.targetType === 'docker_compose' && this.config.swarm))
+      return deploySwarm(docker, stack, options);
     return stack.targetType === 'docker'
       ? deployContainer(docker, stack, options)
       : deployCompose(docker, stack, options);
   }
 
+  /** The deployment's containers; those Swarm runs for services belong to the Swarm deployment instead. */
   private async containersOf(docker: Docker, deploymentName?: string): Promise<Docker.ContainerInfo[]> {
     const containers = await docker.listContainers({ all: true, filters: labelFilter(deploymentName) });
-    return containers.filter((info) => info.Labels[LABELS.managed] === 'true');
+    return containers.filter((info) => info.Labels[LABELS.managed] === 'true' && !info.Labels[SWARM_SERVICE_ID_LABEL]);
   }
 
   private async requireContainers(docker: Docker, deploymentName: string): Promise<Docker.ContainerInfo[]> {
@@ -193,30 +202,32 @@ export class DockerTarget implements Target {
             }
           }),
       );
-      return [...groups]
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(([deploymentName, containers]) => ({
-          deploymentName,
-          stackName: containers[0].Labels[LABELS.stack],
-          targetType: containers[0].Labels[TARGET_TYPE_LABEL],
-          state: overallState(
-            containers.map((info) => ({
-              state: unitState(
-                info.State,
-                exitCodeFromStatus(info.Status),
-                healthFromStatus(info.Status),
-                oomKilled.get(info.Id),
-              ),
-              health: healthFromStatus(info.Status),
-            })),
-          ),
-          unitCount: containers.length,
-        }));
+      const swarm = await listSwarmDeployments(docker, await deploymentServices(docker));
+      const fromContainers = [...groups].map(([deploymentName, containers]) => ({
+        deploymentName,
+        stackName: containers[0].Labels[LABELS.stack],
+        targetType: containers[0].Labels[TARGET_TYPE_LABEL],
+        state: overallState(
+          containers.map((info) => ({
+            state: unitState(
+              info.State,
+              exitCodeFromStatus(info.Status),
+              healthFromStatus(info.Status),
+              oomKilled.get(info.Id),
+            ),
+            health: healthFromStatus(info.Status),
+          })),
+        ),
+        unitCount: containers.length,
+      }));
+      return [...fromContainers, ...swarm].sort((a, b) => a.deploymentName.localeCompare(b.deploymentName));
     });
   }
 
   async status(deploymentName: string): Promise<DeploymentStatus> {
     return this.engine(async (docker) => {
+      const services = await deploymentServices(docker, deploymentName);
+      if (services.length > 0) return swarmStatus(docker, deploymentName, services);
       const containers = await this.requireContainers(docker, deploymentName);
       const units = await Promise.all(
         containers.map(async (info): Promise<UnitStatus> => {
@@ -252,6 +263,8 @@ export class DockerTarget implements Target {
 
   async logs(deploymentName: string, options: LogOptions, onLine: (line: LogLine) => void): Promise<void> {
     return this.engine(async (docker) => {
+      const services = await deploymentServices(docker, deploymentName);
+      if (services.length > 0) return this.swarmLogs(docker, deploymentName, services, options, onLine);
       const containers = await this.requireContainers(docker, deploymentName);
       const sources = containers
         .map((info) => ({ id: info.Id, unit: containerName(info), service: info.Labels[COMPOSE_LABELS.service] }))
@@ -273,6 +286,8 @@ export class DockerTarget implements Target {
 
   async remove(deploymentName: string, options: RemoveOptions = {}): Promise<RemoveResult> {
     return this.engine(async (docker) => {
+      const services = await deploymentServices(docker, deploymentName);
+      if (services.length > 0) return removeSwarm(docker, deploymentName, services, options.deleteData === true);
       const containers = await this.containersOf(docker, deploymentName);
       const volumes = ((await docker.listVolumes({ filters: labelFilter(deploymentName) })).Volumes ?? []).filter((v) =>
         belongsTo(v.Labels, deploymentName),
@@ -327,7 +342,10 @@ export class DockerTarget implements Target {
 
   async stop(deploymentName: string): Promise<void> {
     return this.engine(async (docker) => {
-      const failures = await stopContainers(docker, await this.requireContainers(docker, deploymentName));
+      const services = await deploymentServices(docker, deploymentName);
+      const failures = services.length
+        ? await stopSwarm(docker, services)
+        : await stopContainers(docker, await this.requireContainers(docker, deploymentName));
       if (failures.length > 0)
         throw new TargetError(this.name, `could not stop all of '${deploymentName}': ${failures.join('; ')}`);
     });
@@ -335,10 +353,39 @@ export class DockerTarget implements Target {
 
   async start(deploymentName: string): Promise<void> {
     return this.engine(async (docker) => {
-      const failures = await startContainers(docker, await this.requireContainers(docker, deploymentName));
+      const services = await deploymentServices(docker, deploymentName);
+      const failures = services.length
+        ? await startSwarm(docker, services)
+        : await startContainers(docker, await this.requireContainers(docker, deploymentName));
       if (failures.length > 0)
         throw new TargetError(this.name, `could not start all of '${deploymentName}': ${failures.join('; ')}`);
     });
+  }
+
+  /** A service filter picks one service by its stack key ("web") or its full name. */
+  private async swarmLogs(
+    docker: Docker,
+    deploymentName: string,
+    services: Docker.Service[],
+    options: LogOptions,
+    onLine: (line: LogLine) => void,
+  ): Promise<void> {
+    const keys = services.map((service) => (service.Spec?.Name ?? '').slice(deploymentName.length + 1)).sort();
+    const chosen =
+      options.service === undefined
+        ? services
+        : services.filter(
+            (service) =>
+              service.Spec?.Name === options.service || service.Spec?.Name === `${deploymentName}_${options.service}`,
+          );
+    if (chosen.length === 0) {
+      const service = options.service as string;
+      throw new TargetError(
+        this.name,
+        `deployment '${deploymentName}' has no service '${service}'${didYouMean(service, keys)} (services: ${keys.join(', ')})`,
+      );
+    }
+    await swarmLogs(docker, deploymentName, chosen, options, onLine);
   }
 
   watch(onChange: () => void): Disposable {

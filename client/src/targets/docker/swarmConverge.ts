@@ -1,0 +1,126 @@
+/**
+ * Waits until a Swarm deployment has converged: every service has its desired number of running tasks (Swarm keeps a
+ * task with a healthcheck in `starting` until it is healthy, so running means healthy there) and every update has
+ * completed. Fails early with the tasks' own errors: a rejected task ("No such image"), a task that cannot be placed
+ * ("no suitable node"), a task that keeps exiting (a restart loop), an update Swarm paused or rolled back.
+ */
+import type Docker from 'dockerode';
+import { DeployError, DeployProgress } from '../target';
+import { sleep, SwarmTask, tasksOf } from './swarmEngine';
+
+export interface ConvergingService {
+  id: string;
+  /** The service's key in the stack ("web"). */
+  key: string;
+  /** Updated by this deploy: its update must complete, not only its tasks run. */
+  updated: boolean;
+}
+
+export interface ConvergeOptions {
+  timeoutMs: number;
+  /** Tasks created before this are history from earlier deploys and do not count as failures. */
+  since: number;
+  report: (progress: DeployProgress) => void;
+  signal?: AbortSignal;
+}
+
+const POLL_MS = 300;
+/** Failed tasks of one service, since the deploy began, after which it is a restart loop rather than a hiccup. */
+const FAILED_TASKS_LIMIT = 3;
+/** How long a task may wait for a node with an error ("no suitable node …") before that is the answer. */
+const UNPLACEABLE_MS = 4_000;
+
+const FAILED_STATES = new Set(['failed', 'rejected']);
+
+interface ServiceView {
+  key: string;
+  desired: number;
+  running: number;
+  done: boolean;
+  failure?: string;
+}
+
+function latestError(tasks: SwarmTask[]): string | undefined {
+  const failed = tasks
+    .filter((task) => task.Status.Err)
+    .sort((a, b) => (b.UpdatedAt ?? b.CreatedAt).localeCompare(a.UpdatedAt ?? a.CreatedAt));
+  return failed[0]?.Status.Err;
+}
+
+export async function waitConverged(
+  docker: Docker,
+  converging: ConvergingService[],
+  options: ConvergeOptions,
+): Promise<void> {
+  const deadline = Date.now() + options.timeoutMs;
+  const pendingSince = new Map<string, number>();
+  let lastProgress = '';
+  const ids = converging.map((service) => service.id);
+  for (;;) {
+    const services = new Map(
+      (await docker.listServices({ filters: { id: ids }, status: true })).map((service) => [service.ID, service]),
+    );
+    const tasks = await tasksOf(docker, ids);
+    const views = converging.map((service): ServiceView => {
+      const info = services.get(service.id);
+      if (!info) return { key: service.key, desired: 0, running: 0, done: false, failure: 'the service was removed' };
+      const own = tasks.filter((task) => task.ServiceID === service.id);
+      const current = own.filter((task) => task.DesiredState === 'running');
+      const running = current.filter((task) => task.Status.State === 'running').length;
+      const replicated = info.Spec?.Mode?.Replicated;
+      const desired = replicated ? (replicated.Replicas ?? 1) : (info.ServiceStatus?.DesiredTasks ?? current.length);
+      const recentFailures = own.filter(
+        (task) => FAILED_STATES.has(task.Status.State) && Date.parse(task.CreatedAt) >= options.since,
+      );
+      const update = info.UpdateStatus?.State;
+      const view: ServiceView = { key: service.key, desired, running, done: false };
+      const taskError = latestError(recentFailures);
+      const because = taskError ? `: ${taskError}` : '';
+      if (update === 'paused' || update === 'rollback_paused' || update === 'rollback_completed') {
+        const verb = update === 'paused' ? 'Swarm paused its update' : 'Swarm rolled its update back';
+        view.failure = `${verb} (${info.UpdateStatus?.Message ?? 'no reason given'})${because}`;
+        return view;
+      }
+      if (recentFailures.length >= FAILED_TASKS_LIMIT) {
+        view.failure = `${recentFailures.length} tasks failed (a restart loop)${because}`;
+        return view;
+      }
+      // Swarm gave up (restart condition none, or max_attempts used up): nothing will run any more.
+      if (recentFailures.length > 0 && current.length === 0 && desired > 0) {
+        view.failure = `its task failed and Swarm will not restart it${because}`;
+        return view;
+      }
+      for (const task of current) {
+        if (task.Status.State === 'pending' && task.Status.Err) {
+          const first = pendingSince.get(task.ID) ?? Date.now();
+          pendingSince.set(task.ID, first);
+          if (Date.now() - first >= UNPLACEABLE_MS) {
+            view.failure = `its task cannot be placed: ${task.Status.Err}`;
+            return view;
+          }
+        }
+      }
+      const updateDone = !service.updated || update === undefined || update === 'completed';
+      view.done = updateDone && running >= desired;
+      return view;
+    });
+    const progress = views.map((view) => `${view.key} ${view.running}/${view.desired} running`).join(', ');
+    if (progress !== lastProgress) {
+      lastProgress = progress;
+      options.report({ step: 'converge', message: progress });
+    }
+    const failed = views.filter((view) => view.failure);
+    if (failed.length > 0)
+      throw new DeployError('converge', failed.map((view) => `service ${view.key}: ${view.failure}`).join('; '));
+    if (views.every((view) => view.done)) return;
+    if (Date.now() > deadline) {
+      const behind = views.filter((view) => !view.done).map((view) => view.key);
+      const lastError = latestError(tasks);
+      throw new DeployError(
+        'converge',
+        `not converged after ${Math.round(options.timeoutMs / 1000)} s: ${progress} (waiting for ${behind.join(', ')}${lastError ? `; last task error: ${lastError}` : ''})`,
+      );
+    }
+    await sleep(POLL_MS, options.signal);
+  }
+}
