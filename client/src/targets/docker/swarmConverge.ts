@@ -30,7 +30,8 @@ const FAILED_TASKS_LIMIT = 3;
 /** How long a task may wait for a node with an error ("no suitable node …") before that is the answer. */
 const UNPLACEABLE_MS = 4_000;
 
-const FAILED_STATES = new Set(['failed', 'rejected']);
+/** A task that ended on its own: failed, refused by its node, or exited 0 although a service should keep running. */
+const ENDED_STATES = new Set(['failed', 'rejected', 'complete']);
 
 interface ServiceView {
   key: string;
@@ -45,6 +46,37 @@ function latestError(tasks: SwarmTask[]): string | undefined {
     .filter((task) => task.Status.Err)
     .sort((a, b) => (b.UpdatedAt ?? b.CreatedAt).localeCompare(a.UpdatedAt ?? a.CreatedAt));
   return failed[0]?.Status.Err;
+}
+
+/**
+ * What the health check of the service's latest ended task said, when that task ended unhealthy: Swarm replaces an
+ * unhealthy task without saying why, but its container keeps the check's output.
+ */
+async function lastHealthOutput(
+  docker: Docker,
+  tasks: SwarmTask[],
+  serviceId: string,
+  since: number,
+): Promise<string | undefined> {
+  const ended = tasks
+    .filter(
+      (task) =>
+        task.ServiceID === serviceId &&
+        task.DesiredState !== 'running' &&
+        task.Status.ContainerStatus?.ContainerID &&
+        Date.parse(task.CreatedAt) >= since,
+    )
+    .sort((a, b) => b.CreatedAt.localeCompare(a.CreatedAt));
+  for (const task of ended) {
+    try {
+      const health = (await docker.getContainer(task.Status.ContainerStatus?.ContainerID as string).inspect()).State
+        .Health;
+      if (health?.Status === 'unhealthy') return health.Log?.at(-1)?.Output?.trim().slice(0, 200) || 'nothing';
+    } catch {
+      // The container is already gone with its task; the next older one may still be there.
+    }
+  }
+  return undefined;
 }
 
 export async function waitConverged(
@@ -70,7 +102,7 @@ export async function waitConverged(
       const replicated = info.Spec?.Mode?.Replicated;
       const desired = replicated ? (replicated.Replicas ?? 1) : (info.ServiceStatus?.DesiredTasks ?? current.length);
       const recentFailures = own.filter(
-        (task) => FAILED_STATES.has(task.Status.State) && Date.parse(task.CreatedAt) >= options.since,
+        (task) => ENDED_STATES.has(task.Status.State) && Date.parse(task.CreatedAt) >= options.since,
       );
       const update = info.UpdateStatus?.State;
       const view: ServiceView = { key: service.key, desired, running, done: false };
@@ -110,8 +142,16 @@ export async function waitConverged(
       options.report({ step: 'converge', message: progress });
     }
     const failed = views.filter((view) => view.failure);
-    if (failed.length > 0)
-      throw new DeployError('converge', failed.map((view) => `service ${view.key}: ${view.failure}`).join('; '));
+    if (failed.length > 0) {
+      const reasons = await Promise.all(
+        failed.map(async (view) => {
+          const service = converging.find((candidate) => candidate.key === view.key) as ConvergingService;
+          const health = await lastHealthOutput(docker, tasks, service.id, options.since);
+          return `service ${view.key}: ${view.failure}${health ? ` (unhealthy; last check said: ${health})` : ''}`;
+        }),
+      );
+      throw new DeployError('converge', reasons.join('; '));
+    }
     if (views.every((view) => view.done)) return;
     if (Date.now() > deadline) {
       const behind = views.filter((view) => !view.done).map((view) => view.key);

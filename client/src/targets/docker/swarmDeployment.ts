@@ -170,7 +170,7 @@ export async function swarmStatus(
         kind: 'task',
         state: taskState(task.Status.State),
         restarts: earlier,
-        ports: [...ingress, ...(task.Status.PortStatus?.Ports ?? []).map(formatPort)].sort(),
+        ports: [...new Set([...ingress, ...(task.Status.PortStatus?.Ports ?? []).map(formatPort)])].sort(),
         createdAt: new Date(task.CreatedAt),
         image,
       };

@@ -292,7 +292,7 @@ function mounts(context: PlanContext, value: unknown): Mount[] {
     let type: string;
     let source: string | undefined;
     let target: string;
-    let readOnly = false;
+    let readOnly: boolean;
     if (typeof entry === 'string') {
       const parsed = parseVolumeSpec(entry);
       if (!parsed.ok) return fail(`${at}: ${parsed.error}`);
@@ -338,9 +338,12 @@ function publishedPorts(where: string, value: unknown): Docker.PortConfig[] {
     if (isMapping(entry)) {
       const port: Docker.PortConfig = {
         Protocol:
-          entry.protocol === undefined ? 'tcp' : oneOf(`${at}.protocol`, entry.protocol, ['tcp', 'udp', 'sctp'] as const),
+          entry.protocol === undefined
+            ? 'tcp'
+            : oneOf(`${at}.protocol`, entry.protocol, ['tcp', 'udp', 'sctp'] as const),
         TargetPort: toInteger(`${at}.target`, entry.target, 1),
-        PublishMode: entry.mode === undefined ? 'ingress' : oneOf(`${at}.mode`, entry.mode, ['ingress', 'host'] as const),
+        PublishMode:
+          entry.mode === undefined ? 'ingress' : oneOf(`${at}.mode`, entry.mode, ['ingress', 'host'] as const),
       };
       if (entry.published !== undefined && entry.published !== '')
         port.PublishedPort = toInteger(`${at}.published`, entry.published, 1);

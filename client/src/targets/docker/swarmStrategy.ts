@@ -279,7 +279,7 @@ export async function deploySwarm(
     for (const secret of plan.secrets)
       secrets.set(secret.key, await ensureObject(docker, 'secret', secret, storedSecrets, undo, report));
 
-    step = 'create services';
+    step = 'deploy services';
     const converging: ConvergingService[] = [];
     for (const service of plan.services) {
       const { spec, hash } = serviceSpec(service, configs, secrets);
