@@ -46,6 +46,14 @@ export interface KubernetesTargetConfig {
 
 export type TargetConfig = DockerTargetConfig | KubernetesTargetConfig;
 
+/** How a target is used by its caller: cancellation of everything it does, and the per-call deadline. */
+export interface TargetOptions {
+  /** Cancels every call the target makes (the CLI's Ctrl-C / SIGTERM). */
+  signal?: AbortSignal;
+  /** Milliseconds one engine or API request may take (default DEFAULT_CALL_DEADLINE_MS in deadline.ts). */
+  callDeadlineMs?: number;
+}
+
 export interface DeployProgress {
   step: string;
   message: string;
@@ -128,7 +136,13 @@ export interface LogLine {
   timestamp?: string;
 }
 
-export interface RemoveOptions {
+/** Options of stop, start and remove. */
+export interface OperationOptions {
+  /** Cancels the operation (what it already changed stays changed; the deployment lock is released). */
+  signal?: AbortSignal;
+}
+
+export interface RemoveOptions extends OperationOptions {
   deleteData?: boolean;
 }
 
@@ -155,9 +169,9 @@ export interface Target {
   logs(deploymentName: string, options: LogOptions, onLine: (line: LogLine) => void): Promise<void>;
   remove(deploymentName: string, options?: RemoveOptions): Promise<RemoveResult>;
   /** Stops a deployment without removing it (containers stopped, workloads scaled to zero); deploy again or start to resume. */
-  stop(deploymentName: string): Promise<void>;
+  stop(deploymentName: string, options?: OperationOptions): Promise<void>;
   /** Restarts what stop stopped. */
-  start(deploymentName: string): Promise<void>;
+  start(deploymentName: string, options?: OperationOptions): Promise<void>;
   /** Calls back when deployments on this target change (Docker events, Kubernetes watches, or polling). */
   watch(onChange: () => void): Disposable;
   dispose(): void;

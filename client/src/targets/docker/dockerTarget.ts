@@ -17,20 +17,33 @@ import {
   LABELS,
   LogLine,
   LogOptions,
+  OperationOptions,
   RemoveOptions,
   RemoveResult,
   RenderedStack,
   Target,
   TargetError,
+  TargetOptions,
   UnitState,
   UnitStatus,
 } from '../target';
+import { cancellable, DEFAULT_CALL_DEADLINE_MS, isCancellation } from '../deadline';
+import { LockBusyError, withLock } from '../lock';
 import { deployCompose } from './composeStrategy';
-import { checkEngine, connectDocker, connectionProblem, isConnectionError, SecretProvider } from './connection';
+import {
+  checkEngine,
+  connectDocker,
+  connectionProblem,
+  describeEndpoint,
+  isConnectionError,
+  SecretProvider,
+} from './connection';
 import { deployContainer } from './containerStrategy';
 import { containerName, removeDeploymentNetworks } from './engine';
 import { startContainers, stopContainers } from './lifecycle';
-import { engineMessage, statusCodeOf } from './failures';
+import { applyDeadlines } from './deadlines';
+import { DockerLockStore } from './engineLock';
+import { engineMessage, explainFailure, statusCodeOf } from './failures';
 import {
   belongsTo,
   COMPOSE_LABELS,
@@ -108,6 +121,7 @@ export class DockerTarget implements Target {
   constructor(
     readonly config: DockerTargetConfig,
     private readonly secrets?: SecretProvider,
+    private readonly options: TargetOptions = {},
   ) {}
 
   get name(): string {
@@ -123,7 +137,11 @@ export class DockerTarget implements Target {
     if (!this.connection) {
       this.connection = (async () => {
         const docker = await connectDocker(this.config, this.secrets);
-        await checkEngine(docker, this.config);
+        applyDeadlines(docker, {
+          callMs: this.options.callDeadlineMs ?? DEFAULT_CALL_DEADLINE_MS,
+          what: describeEndpoint(this.config),
+        });
+        await checkEngine(docker, this.config, this.options.signal);
         return docker;
       })();
       // A failed connection is retried on the next call rather than cached.
@@ -132,19 +150,45 @@ export class DockerTarget implements Target {
     return this.connection;
   }
 
-  /** Runs an engine call, turning "cannot reach the engine" into a TargetError that says why. */
-  private async engine<T>(work: (docker: Docker) => Promise<T>): Promise<T> {
-    const docker = await this.docker();
-    try {
-      return await work(docker);
-    } catch (error) {
-      if (isConnectionError(error)) throw connectionProblem(this.config, error);
-      throw error;
-    }
+  /**
+   * Runs engine calls under the target's cancellation signal, turning "cannot reach the engine" and "did not answer
+   * in time" into a TargetError that says why.
+   */
+  private engine<T>(work: (docker: Docker) => Promise<T>): Promise<T> {
+    return cancellable(this.options.signal, async () => {
+      try {
+        return await work(await this.docker());
+      } catch (error) {
+        if (isConnectionError(error)) throw connectionProblem(this.config, error);
+        throw error;
+      }
+    });
+  }
+
+  /** Like engine(), holding the deployment's lock: one deploy, stop, start or remove of a deployment at a time. */
+  private locked<T>(
+    deploymentName: string,
+    operation: string,
+    signal: AbortSignal | undefined,
+    work: (docker: Docker) => Promise<T>,
+  ): Promise<T> {
+    return this.engine((docker) =>
+      withLock(new DockerLockStore(docker), { deploymentName, operation }, async (lost) => {
+        try {
+          return await cancellable(anySignal(this.options.signal, signal, lost), () => work(docker));
+        } catch (error) {
+          if (lost.aborted) throw new TargetError(this.name, (lost.reason as Error).message, error);
+          throw error;
+        }
+      }).catch((error: unknown) => {
+        if (error instanceof LockBusyError) throw new TargetError(this.name, error.message, error);
+        throw error;
+      }),
+    );
   }
 
   async ping(): Promise<void> {
-    await this.docker();
+    await this.engine(() => Promise.resolve());
   }
 
   async deploy(stack: RenderedStack, options: DeployOptions = {}): Promise<DeployResult> {
@@ -153,15 +197,27 @@ export class DockerTarget implements Target {
     let docker: Docker;
     try {
       options.onProgress?.({ step: 'connect', message: `connecting to ${this.name}` });
-      docker = await this.docker();
+      docker = await cancellable(options.signal, () => this.docker());
     } catch (error) {
+      if (isCancellation(error)) throw new DeployError('connect', 'the deploy was cancelled', error);
       throw new DeployError('connect', `engine unreachable: ${(error as Error).message}`, error);
     }
-    if (stack.targetType === 'docker_swarm' || (stack.targetType === 'docker_compose' && this.config.swarm))
-      return deploySwarm(docker, stack, options);
-    return stack.targetType === 'docker'
-      ? deployContainer(docker, stack, options)
-      : deployCompose(docker, stack, options);
+    const asSwarm = stack.targetType === 'docker_swarm' || (stack.targetType === 'docker_compose' && this.config.swarm);
+    const strategy = asSwarm ? deploySwarm : stack.targetType === 'docker' ? deployContainer : deployCompose;
+    const lockRequest = { deploymentName: stack.deploymentName, operation: 'deploy' };
+    return cancellable(options.signal, async () => {
+      try {
+        return await withLock(new DockerLockStore(docker), lockRequest, (lost) => {
+          // Every engine call of the deploy is cancelled with it, or when the lock is lost under it.
+          const signal = anySignal(options.signal, lost);
+          return cancellable(signal, () => strategy(docker, stack, { ...options, signal }));
+        });
+      } catch (error) {
+        if (error instanceof LockBusyError) throw new DeployError('lock', error.message, error);
+        if (error instanceof DeployError) throw error;
+        throw explainFailure('lock', error);
+      }
+    });
   }
 
   /** The deployment's containers; those Swarm runs for services belong to the Swarm deployment instead. */
@@ -285,7 +341,7 @@ export class DockerTarget implements Target {
   }
 
   async remove(deploymentName: string, options: RemoveOptions = {}): Promise<RemoveResult> {
-    return this.engine(async (docker) => {
+    return this.locked(deploymentName, 'remove', options.signal, async (docker) => {
       const services = await deploymentServices(docker, deploymentName);
       if (services.length > 0) return removeSwarm(docker, deploymentName, services, options.deleteData === true);
       const containers = await this.containersOf(docker, deploymentName);
@@ -340,8 +396,8 @@ export class DockerTarget implements Target {
     });
   }
 
-  async stop(deploymentName: string): Promise<void> {
-    return this.engine(async (docker) => {
+  async stop(deploymentName: string, options: OperationOptions = {}): Promise<void> {
+    return this.locked(deploymentName, 'stop', options.signal, async (docker) => {
       const services = await deploymentServices(docker, deploymentName);
       const failures = services.length
         ? await stopSwarm(docker, services)
@@ -351,8 +407,8 @@ export class DockerTarget implements Target {
     });
   }
 
-  async start(deploymentName: string): Promise<void> {
-    return this.engine(async (docker) => {
+  async start(deploymentName: string, options: OperationOptions = {}): Promise<void> {
+    return this.locked(deploymentName, 'start', options.signal, async (docker) => {
       const services = await deploymentServices(docker, deploymentName);
       const failures = services.length
         ? await startSwarm(docker, services)
@@ -407,6 +463,11 @@ export class DockerTarget implements Target {
   dispose(): void {
     for (const watcher of [...this.watchers]) watcher.dispose();
   }
+}
+
+/** Aborts when any of the given signals does. */
+function anySignal(...signals: (AbortSignal | undefined)[]): AbortSignal {
+  return AbortSignal.any(signals.filter((signal): signal is AbortSignal => signal !== undefined));
 }
 
 function rankKind(entry: string): number {

@@ -3,6 +3,7 @@
  * created and attached, health and completion waits, and taking an old deployment's containers away on redeploy.
  */
 import type Docker from 'dockerode';
+import { CancelledError } from '../deadline';
 import { DeployError, DeployProgress, LABELS } from '../target';
 import { ContainerSpec } from './containerSpec';
 import { CreatedResources, engineMessage, statusCodeOf } from './failures';
@@ -12,14 +13,14 @@ const POLL_INTERVAL_MS = 250;
 
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new DeployError('cancelled', 'the deploy was cancelled'));
+    if (signal?.aborted) return reject(new CancelledError('the deploy'));
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
     const onAbort = () => {
       clearTimeout(timer);
-      reject(new DeployError('cancelled', 'the deploy was cancelled'));
+      reject(new CancelledError('the deploy'));
     };
     signal?.addEventListener('abort', onAbort, { once: true });
   });
