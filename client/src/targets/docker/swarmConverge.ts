@@ -12,8 +12,8 @@ export interface ConvergingService {
   id: string;
   /** The service's key in the stack ("web"). */
   key: string;
-  /** Updated by this deploy: its update must complete, not only its tasks run. */
-  updated: boolean;
+  /** Its task template changed in this deploy: Swarm replaces its tasks in a rolling update, which must complete. */
+  rollout: boolean;
 }
 
 export interface ConvergeOptions {
@@ -104,7 +104,9 @@ export async function waitConverged(
       const recentFailures = own.filter(
         (task) => ENDED_STATES.has(task.Status.State) && Date.parse(task.CreatedAt) >= options.since,
       );
-      const update = info.UpdateStatus?.State;
+      // Only an update this deploy started counts: an earlier one may have ended paused or rolled back.
+      const started = Date.parse(info.UpdateStatus?.StartedAt ?? '');
+      const update = service.rollout && started >= options.since ? info.UpdateStatus?.State : undefined;
       const view: ServiceView = { key: service.key, desired, running, done: false };
       const taskError = latestError(recentFailures);
       const because = taskError ? `: ${taskError}` : '';
@@ -132,8 +134,9 @@ export async function waitConverged(
           }
         }
       }
-      const updateDone = !service.updated || update === undefined || update === 'completed';
-      view.done = updateDone && running >= desired;
+      // Until the update completes, running tasks may be of the old spec; and Swarm watches updated tasks for
+      // `update_config.monitor` before it calls the update completed.
+      view.done = (!service.rollout || update === 'completed') && running >= desired;
       return view;
     });
     const progress = views.map((view) => `${view.key} ${view.running}/${view.desired} running`).join(', ');

@@ -28,6 +28,8 @@ export const STACK_LABELS = {
 export const OBJECT_KEY_LABEL = 'windflow.object-key';
 /** On services: SHA-256 of the spec we rendered, so a redeploy leaves an unchanged service untouched. */
 export const SPEC_HASH_LABEL = 'windflow.spec-hash';
+/** On services: SHA-256 of the task template alone; when it changes, Swarm replaces the tasks (a rolling update). */
+export const TASK_HASH_LABEL = 'windflow.task-hash';
 
 const HANDLED_SERVICE_KEYS = new Set([
   'image',

@@ -28,6 +28,7 @@ import {
   SwarmObjectPlan,
   SwarmPlan,
   SwarmServicePlan,
+  TASK_HASH_LABEL,
 } from './swarmSpec';
 
 /** How long a deploy waits for its services to converge unless the user says otherwise. */
@@ -205,12 +206,25 @@ async function ensureObject(
   return { id, name };
 }
 
-/** The full service spec, with its config and secret references, and the hash of it that decides about updates. */
+/** SHA-256 of a spec part, without object ids: they change when an object is recreated under the same name. */
+function specHash(part: unknown): string {
+  const withoutIds = JSON.stringify(part, (key, value: unknown) =>
+    key === 'ConfigID' || key === 'SecretID' ? undefined : value,
+  );
+  return createHash('sha256')
+    .update(canonicalJson(JSON.parse(withoutIds)))
+    .digest('hex');
+}
+
+/**
+ * The full service spec with its config and secret references, labelled with the hashes that decide on a redeploy
+ * whether the service changed at all, and whether Swarm will replace its tasks.
+ */
 function serviceSpec(
   service: SwarmServicePlan,
   configs: Map<string, Resolved>,
   secrets: Map<string, Resolved>,
-): { spec: Docker.ServiceSpec; hash: string } {
+): Docker.ServiceSpec {
   const task = service.spec.TaskTemplate as Docker.ContainerTaskSpec;
   const container: Docker.ContainerSpec = { ...task.ContainerSpec };
   const file = (ref: SwarmServicePlan['configs'][number]) => ({
@@ -230,18 +244,8 @@ function serviceSpec(
       return { File: file(ref), SecretID: secret.id, SecretName: secret.name };
     });
   const spec: Docker.ServiceSpec = { ...service.spec, TaskTemplate: { ...task, ContainerSpec: container } };
-  // Ids change when an object is recreated under the same name; names carry the content version.
-  const hash = createHash('sha256')
-    .update(
-      canonicalJson(
-        JSON.parse(
-          JSON.stringify(spec, (key, value: unknown) => (key === 'ConfigID' || key === 'SecretID' ? undefined : value)),
-        ),
-      ),
-    )
-    .digest('hex');
-  spec.Labels = { ...spec.Labels, [SPEC_HASH_LABEL]: hash };
-  return { spec, hash };
+  spec.Labels = { ...spec.Labels, [SPEC_HASH_LABEL]: specHash(spec), [TASK_HASH_LABEL]: specHash(spec.TaskTemplate) };
+  return spec;
 }
 
 export async function deploySwarm(
@@ -282,25 +286,27 @@ export async function deploySwarm(
     step = 'deploy services';
     const converging: ConvergingService[] = [];
     for (const service of plan.services) {
-      const { spec, hash } = serviceSpec(service, configs, secrets);
+      const spec = serviceSpec(service, configs, secrets);
+      const wanted = spec.Labels ?? {};
       const existing = previous.find((candidate) => candidate.Spec?.Name === service.name);
       if (!existing) {
         report({ step, message: `creating service ${service.name}` });
         const created = await docker.createService(spec);
         undo.created.push({ kind: 'service', id: created.id, name: service.name });
-        converging.push({ id: created.id, key: service.key, updated: false });
+        converging.push({ id: created.id, key: service.key, rollout: false });
         continue;
       }
       const labels = existing.Spec?.Labels ?? {};
-      if (labels[SPEC_HASH_LABEL] === hash && labels[STOPPED_REPLICAS_LABEL] === undefined) {
+      if (labels[SPEC_HASH_LABEL] === wanted[SPEC_HASH_LABEL] && labels[STOPPED_REPLICAS_LABEL] === undefined) {
         report({ step, message: `service ${service.name} unchanged` });
-        converging.push({ id: existing.ID, key: service.key, updated: false });
+        converging.push({ id: existing.ID, key: service.key, rollout: false });
         continue;
       }
       report({ step, message: `updating service ${service.name}` });
       await docker.getService(existing.ID).update({ _query: { version: existing.Version?.Index }, _body: spec });
       undo.updated.push({ id: existing.ID, name: service.name });
-      converging.push({ id: existing.ID, key: service.key, updated: true });
+      const rollout = labels[TASK_HASH_LABEL] !== wanted[TASK_HASH_LABEL];
+      converging.push({ id: existing.ID, key: service.key, rollout });
     }
 
     step = 'converge';
