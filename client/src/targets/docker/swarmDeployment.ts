@@ -180,6 +180,7 @@ export async function swarmStatus(
       units.push(unit);
     }
   }
+  units.sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
   return {
     deploymentName,
     stackName: services[0].Spec?.Labels?.[LABELS.stack],
