@@ -100,7 +100,7 @@ describe('Docker target: docker_swarm stacks on the real engine', function () {
         ['worker.2', 'worker', 'task', 'running', 0],
       ],
     );
-    assert.deepEqual(status.units[0].ports, [`*:${port}->${port}/tcp (host)`]);
+    assert.deepEqual(status.units[0].ports, [`0.0.0.0:${port}->${port}/tcp`]);
     assert.ok(status.units.every((unit) => unit.node));
     assert.deepEqual(status.workloads, [
       { kind: 'service', name: 'api', desired: 1, ready: 1 },

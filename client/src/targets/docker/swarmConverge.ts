@@ -24,7 +24,7 @@ export interface ConvergeOptions {
   signal?: AbortSignal;
 }
 
-const POLL_MS = 300;
+const POLL_MS = 200;
 /** Failed tasks of one service, since the deploy began, after which it is a restart loop rather than a hiccup. */
 const FAILED_TASKS_LIMIT = 3;
 /** How long a task may wait for a node with an error ("no suitable node …") before that is the answer. */

@@ -86,9 +86,10 @@ export function swarmState(services: ServiceCounts[], anyFailedTask: boolean): D
   return 'partial';
 }
 
+/** As `docker ps` prints a published port ("0.0.0.0:8080->80/tcp"): Swarm publishes on every address. */
 function formatPort(port: Docker.PortConfig): string {
-  const published = port.PublishedPort ? `*:${port.PublishedPort}->` : '';
-  return `${published}${port.TargetPort}/${port.Protocol ?? 'tcp'}${port.PublishMode === 'host' ? ' (host)' : ''}`;
+  const published = port.PublishedPort ? `0.0.0.0:${port.PublishedPort}->` : '';
+  return `${published}${port.TargetPort}/${port.Protocol ?? 'tcp'}`;
 }
 
 export async function listSwarmDeployments(docker: Docker, services: Docker.Service[]): Promise<DeploymentSummary[]> {
