@@ -230,6 +230,9 @@ describe('CLI deploy, status, logs, remove, targets on the real engine', functio
 
   it('exits 2 on usage problems: no file, unknown target, broken targets file', async () => {
     assert.equal((await cli('deploy')).code, 2);
+    const timeout = await cli('deploy', 'examples/postgresql.stack.yaml', '--timeout', 'soon');
+    assert.equal(timeout.code, 2);
+    assert.match(timeout.stderr, /--timeout must be a duration like 90s or 5m, not 'soon'/);
     const unknown = await cli('status', '--target', 'locl');
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /no target named 'locl'; did you mean 'local'\?/);

@@ -11,8 +11,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type Docker from 'dockerode';
+import { DockerTarget } from '../../client/src/targets/docker/dockerTarget';
 import { DeployError, DeployProgress, LogLine } from '../../client/src/targets/target';
-import { docker, engineTarget, freePort, httpGet, renderFixture, resourcesOf, uniqueName } from './dockerEngineSupport';
+import {
+  docker,
+  engineTarget,
+  freePort,
+  httpGet,
+  renderFixture,
+  resourcesOf,
+  SOCKET,
+  uniqueName,
+} from './dockerEngineSupport';
 
 const FIXTURE = 'deploy-swarm.yaml';
 const SECRET = 's3cret-swarm-value';
@@ -239,6 +249,23 @@ describe('Docker target: docker_swarm stacks on the real engine', function () {
       assert.match(error.message, cause);
       assert.match(error.message, /\(rolled back: removed .*service .*_worker/);
       assert.deepEqual(await resourcesOf(name), [], sets.join(' '));
+    }
+  });
+
+  it('deploys a docker_compose stack as a Swarm stack on a target set to `swarm: true`', async () => {
+    const swarmTarget = new DockerTarget({ name: 'manager', kind: 'docker', host: `unix://${SOCKET}`, swarm: true });
+    const name = uniqueName('compose');
+    try {
+      const rendered = await renderFixture(FIXTURE, name, [`api_port=${await freePort()}`]);
+      const result = await swarmTarget.deploy({ ...rendered, targetType: 'docker_compose' });
+      assert.ok(result.created.includes(`service ${name}_api`), result.created.join(', '));
+      const api = await service(`${name}_api`);
+      assert.equal(api.Spec?.Labels?.['windflow.target-type'], 'docker_compose');
+      assert.equal((await swarmTarget.status(name)).state, 'running');
+      await swarmTarget.remove(name, { deleteData: true });
+      assert.deepEqual(await resourcesOf(name), []);
+    } finally {
+      swarmTarget.dispose();
     }
   });
 
