@@ -46,14 +46,18 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** True when the engine is a manager of an active swarm (it can take services). */
-export async function isSwarmManager(docker: Docker): Promise<boolean> {
-  const info = (await docker.info()) as { Swarm?: { LocalNodeState?: string; ControlAvailable?: boolean } };
-  return info.Swarm?.LocalNodeState === 'active' && info.Swarm.ControlAvailable === true;
-}
-
-export async function requireManager(docker: Docker): Promise<void> {
-  if (!(await isSwarmManager(docker))) throw new DeployError('connect', NOT_A_MANAGER);
+/**
+ * Fails unless the engine manages an active swarm (only a manager takes services); returns the engine's clock, which
+ * task times are measured on.
+ */
+export async function requireManager(docker: Docker): Promise<number> {
+  const info = (await docker.info()) as {
+    Swarm?: { LocalNodeState?: string; ControlAvailable?: boolean };
+    SystemTime?: string;
+  };
+  if (info.Swarm?.LocalNodeState !== 'active' || info.Swarm.ControlAvailable !== true)
+    throw new DeployError('connect', NOT_A_MANAGER);
+  return Date.parse(info.SystemTime ?? '') || Date.now();
 }
 
 /** The services of one deployment (or of all of ours), by our labels; [] on an engine that is not a manager. */

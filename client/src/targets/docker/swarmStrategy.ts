@@ -254,7 +254,8 @@ export async function deploySwarm(
   options: DeployOptions = {},
 ): Promise<DeployResult> {
   const report = options.onProgress ?? (() => undefined);
-  await requireManager(docker);
+  // Task times are the engine's: "since this deploy began" is measured on its clock.
+  const engineNow = await requireManager(docker);
   const plan = planSwarm(stack, {
     workingDir: options.sourceFile ? path.dirname(options.sourceFile) : process.cwd(),
   });
@@ -262,8 +263,6 @@ export async function deploySwarm(
     if (service.ignoredKeys.length > 0)
       report({ step: 'prepare', message: `service ${service.key}: Swarm skips ${service.ignoredKeys.join(', ')}` });
 
-  // Task times are the engine's: measure "since this deploy began" on its clock.
-  const engineNow = Date.parse(((await docker.info()) as { SystemTime?: string }).SystemTime ?? '') || Date.now();
   const previous = await deploymentServices(docker, plan.namespace);
   const volumesBefore = new Set(
     ((await docker.listVolumes({ filters: labelFilter(plan.namespace) })).Volumes ?? []).map((volume) => volume.Name),
@@ -284,30 +283,33 @@ export async function deploySwarm(
       secrets.set(secret.key, await ensureObject(docker, 'secret', secret, storedSecrets, undo, report));
 
     step = 'deploy services';
-    const converging: ConvergingService[] = [];
-    for (const service of plan.services) {
-      const spec = serviceSpec(service, configs, secrets);
-      const wanted = spec.Labels ?? {};
-      const existing = previous.find((candidate) => candidate.Spec?.Name === service.name);
-      if (!existing) {
-        report({ step, message: `creating service ${service.name}` });
-        const created = await docker.createService(spec);
-        undo.created.push({ kind: 'service', id: created.id, name: service.name });
-        converging.push({ id: created.id, key: service.key, rollout: false });
-        continue;
-      }
-      const labels = existing.Spec?.Labels ?? {};
-      if (labels[SPEC_HASH_LABEL] === wanted[SPEC_HASH_LABEL] && labels[STOPPED_REPLICAS_LABEL] === undefined) {
-        report({ step, message: `service ${service.name} unchanged` });
-        converging.push({ id: existing.ID, key: service.key, rollout: false });
-        continue;
-      }
-      report({ step, message: `updating service ${service.name}` });
-      await docker.getService(existing.ID).update({ _query: { version: existing.Version?.Index }, _body: spec });
-      undo.updated.push({ id: existing.ID, name: service.name });
-      const rollout = labels[TASK_HASH_LABEL] !== wanted[TASK_HASH_LABEL];
-      converging.push({ id: existing.ID, key: service.key, rollout });
-    }
+    // All services at once, as Swarm starts them anyway; every call settles before a failure is handled, so the
+    // undo knows everything that was created or updated.
+    const outcomes = await Promise.allSettled(
+      plan.services.map(async (service): Promise<ConvergingService> => {
+        const spec = serviceSpec(service, configs, secrets);
+        const wanted = spec.Labels ?? {};
+        const existing = previous.find((candidate) => candidate.Spec?.Name === service.name);
+        if (!existing) {
+          report({ step, message: `creating service ${service.name}` });
+          const created = await docker.createService(spec);
+          undo.created.push({ kind: 'service', id: created.id, name: service.name });
+          return { id: created.id, key: service.key, rollout: false };
+        }
+        const labels = existing.Spec?.Labels ?? {};
+        if (labels[SPEC_HASH_LABEL] === wanted[SPEC_HASH_LABEL] && labels[STOPPED_REPLICAS_LABEL] === undefined) {
+          report({ step, message: `service ${service.name} unchanged` });
+          return { id: existing.ID, key: service.key, rollout: false };
+        }
+        report({ step, message: `updating service ${service.name}` });
+        await docker.getService(existing.ID).update({ _query: { version: existing.Version?.Index }, _body: spec });
+        undo.updated.push({ id: existing.ID, name: service.name });
+        return { id: existing.ID, key: service.key, rollout: labels[TASK_HASH_LABEL] !== wanted[TASK_HASH_LABEL] };
+      }),
+    );
+    const failed = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+    if (failed) throw failed.reason;
+    const converging = outcomes.map((outcome) => (outcome as PromiseFulfilledResult<ConvergingService>).value);
 
     step = 'converge';
     await waitConverged(docker, converging, {
