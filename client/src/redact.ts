@@ -1,15 +1,12 @@
 /** Keeps secret values out of anything a person or a log file can read. Pure. */
+import { maskSecrets, SECRET_MASK } from '../../server/src/stack/secretTaint';
 
-export const SECRET_MASK = '••••••••';
+export { SECRET_MASK };
 
-/** Secrets shorter than this are not masked: a two-character "secret" would garble every message it appears in. */
-const MIN_SECRET_LENGTH = 4;
-
-/** Replaces every occurrence of each secret (longest first, so one secret inside another is fully masked). */
+/**
+ * Masks every secret and secret-derived value (the `secrets` of a render) — the one masking rule of the CLI, the
+ * server and the extension: long values wherever they appear, short ones only where they stand on their own.
+ */
 export function redactSecrets(text: string, secrets: Iterable<string>): string {
-  const ordered = [...new Set(secrets)].filter((secret) => secret.length >= MIN_SECRET_LENGTH);
-  ordered.sort((a, b) => b.length - a.length);
-  let redacted = text;
-  for (const secret of ordered) redacted = redacted.split(secret).join(SECRET_MASK);
-  return redacted;
+  return maskSecrets(text, [...secrets]);
 }

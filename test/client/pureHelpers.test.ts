@@ -7,12 +7,13 @@ import { DeployError } from '../../client/src/targets/target';
 import { formatAge, portLink } from '../../client/src/webview/format';
 
 describe('redactSecrets', () => {
-  it('masks every occurrence, the longest secret first, and leaves too-short values alone', () => {
-    const text = 'password=s3cretValue user=ab token=s3cretValue2';
+  it('masks every occurrence, the longest secret first; a short one only where it stands on its own', () => {
+    const text = 'password=s3cretValue user=ab token=s3cretValue2 about tab';
     assert.equal(
       redactSecrets(text, ['s3cretValue', 's3cretValue2', 'ab']),
-      `password=${SECRET_MASK} user=ab token=${SECRET_MASK}`,
+      `password=${SECRET_MASK} user=${SECRET_MASK} token=${SECRET_MASK} about tab`,
     );
+    assert.equal(redactSecrets('connecting', ['n']), 'connecting');
     assert.equal(redactSecrets('nothing secret', []), 'nothing secret');
   });
 });

@@ -416,7 +416,12 @@ describe('renderStack', () => {
       assert.equal(services.backend.environment.FROM_EMAIL, 'noreply@baserow.localhost');
       assert.equal(services.backend.environment.DATABASE_PORT, 5432);
       assert.equal(services.backend.environment.SECRET_KEY, '0'.repeat(50));
-      assert.deepEqual(result.secrets.sort(), ['0'.repeat(50), 'a'.repeat(20)]);
+      // The generated secrets, and the Redis command line built from one (secret-derived, masked whole).
+      assert.deepEqual(result.secrets.sort(), [
+        '0'.repeat(50),
+        'a'.repeat(20),
+        `redis-server --requirepass "${'a'.repeat(20)}"`,
+      ]);
       assert.equal(renderedTemplateYaml(result, { showSecrets: false }).includes('a'.repeat(20)), false);
     });
   });

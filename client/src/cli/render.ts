@@ -16,6 +16,17 @@ export const renderCommand: CliCommand = {
     });
     if (args.positionals.length !== 1) throw new UsageError('name exactly one stack file');
     const model = await readStackModel({ cwd: context.cwd, file: args.positionals[0] });
+    // A file that could not be read into data (YAML errors, WF012 limits, WF150 self-referencing aliases) says why.
+    const unreadable = model.readDiagnostics.filter((diagnostic) => diagnostic.severity === 'error');
+    if (unreadable.length > 0) {
+      for (const diagnostic of unreadable) {
+        const { line, character } = model.lines.positionAt(diagnostic.span.start);
+        context.stderr.write(
+          `${args.positionals[0]}:${line + 1}:${character + 1}: error ${diagnostic.code} ${diagnostic.message}\n`,
+        );
+      }
+      return 1;
+    }
     const supplied = await suppliedValues({
       cwd: context.cwd,
       valuesFile: args.options.get('values'),

@@ -3,11 +3,11 @@
  * then --set k=v), check them against the variables' types and rules, render. Anything wrong stops here, before
  * a target is touched.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { checkStack, decodeStackBytes, parseStack } from '../../../server/src/stack';
-import type { StackModel } from '../../../server/src/stack';
+import type { StackDiagnostic, StackModel } from '../../../server/src/stack';
+import { checkRenderedValuesFor } from '../../../server/src/stack/checks/rendered';
 import { maskSecrets, renderStack } from '../../../server/src/stack/render';
 import {
   coerceAndValidateValues,
@@ -16,8 +16,12 @@ import {
   ValuesError,
 } from '../../../server/src/stack/values';
 import type { RenderedStack } from '../targets/target';
+import { InputFileError, readBoundedFile } from './boundedRead';
 import { UsageError } from './command';
 import { displayPath } from './files';
+
+/** Diagnostics computed from rendering the defaults: a deploy judges the values it was given instead. */
+const VALUE_DEPENDENT_CODES = new Set(['WF061']);
 
 export interface StackInputRequest {
   /** The stack file as typed on the command line. */
@@ -33,11 +37,12 @@ export type StackInput =
   /** Every reason the stack cannot be deployed, already in `file:line:col: error …` form. */
   | { ok: false; problems: string[] };
 
+/** A stack or values file: regular files up to the size limit only; anything else is a usage problem (exit 2). */
 async function readText(file: string, shown: string): Promise<Buffer> {
   try {
-    return await readFile(file);
+    return await readBoundedFile(file, shown);
   } catch (error) {
-    throw new UsageError(`${shown}: cannot read: ${(error as Error).message}`);
+    throw error instanceof InputFileError ? new UsageError(error.message) : error;
   }
 }
 
@@ -71,22 +76,23 @@ export async function readStackInput(request: StackInputRequest): Promise<StackI
   const file = path.resolve(request.cwd, request.file);
   const shown = displayPath(file, request.cwd);
   const model = await readStackModel(request);
-  const errors = checkStack(model).filter((diagnostic) => diagnostic.severity === 'error');
-  if (errors.length > 0) {
-    return {
-      ok: false,
-      problems: errors.map((diagnostic) => {
-        const { line, character } = model.lines.positionAt(diagnostic.span.start);
-        return `${shown}:${line + 1}:${character + 1}: error ${diagnostic.code} ${diagnostic.message}`;
-      }),
-    };
-  }
+  const describe = (diagnostic: StackDiagnostic) => {
+    const { line, character } = model.lines.positionAt(diagnostic.span.start);
+    return `${shown}:${line + 1}:${character + 1}: error ${diagnostic.code} ${diagnostic.message}`;
+  };
+  // Findings about rendered values were made with the defaults: they are checked again below with the real values.
+  const errors = checkStack(model).filter(
+    (diagnostic) => diagnostic.severity === 'error' && !VALUE_DEPENDENT_CODES.has(diagnostic.code),
+  );
+  if (errors.length > 0) return { ok: false, problems: errors.map(describe) };
   const checked = coerceAndValidateValues(model, await suppliedValues(request));
   if (checked.problems.length > 0)
     return {
       ok: false,
       problems: checked.problems.map((problem) => `${shown}: error: value '${problem.name}': ${problem.message}`),
     };
+  const withValues = checkRenderedValuesFor(model, checked.values, request.deploymentName);
+  if (withValues.length > 0) return { ok: false, problems: withValues.map(describe) };
   const result = renderStack(model, { values: checked.values, deploymentName: request.deploymentName, allowEnv: true });
   if (!result.ok) {
     const problems = result.errors.map((error) => {

@@ -1,4 +1,4 @@
-import { DeploymentStatus, DeploymentSummary, UnitStatus } from '../targets/target';
+import { DeploymentStatus, DeploymentSummary, describeState, UnitStatus } from '../targets/target';
 import { CliCommand, CliContext, parseArgs, UsageError } from './command';
 import { TARGET_OPTIONS, withTarget } from './targets';
 
@@ -38,7 +38,7 @@ function unitRow(unit: UnitStatus): string[] {
 
 function printStatus(status: DeploymentStatus): string {
   const kind = [status.stackName, status.targetType].filter(Boolean).join(', ');
-  let text = `${status.deploymentName}${kind ? ` (${kind})` : ''}: ${status.state}\n`;
+  let text = `${status.deploymentName}${kind ? ` (${kind})` : ''}: ${describeState(status)}\n`;
   text += table(
     ['NAME', 'SERVICE', 'STATE', 'HEALTH', 'RESTARTS', 'PORTS', 'AGE', 'REASON'],
     status.units.map(unitRow),
@@ -52,13 +52,20 @@ function printList(deployments: DeploymentSummary[]): string {
   if (deployments.length === 0) return 'no deployments\n';
   return table(
     ['DEPLOYMENT', 'STATE', 'STACK', 'TYPE', 'UNITS'],
-    deployments.map((d) => [d.deploymentName, d.state, d.stackName ?? '-', d.targetType ?? '-', String(d.unitCount)]),
+    deployments.map((d) => [
+      d.deploymentName,
+      describeState(d),
+      d.stackName ?? '-',
+      d.targetType ?? '-',
+      String(d.unitCount),
+    ]),
   );
 }
 
 export const statusCommand: CliCommand = {
   name: 'status',
-  summary: "show a deployment's containers or pods (state, health, restarts, ports, age), or list all deployments",
+  summary:
+    "show a deployment's containers or pods (state, health, restarts, ports, age; exit 1 unless running), or list all deployments",
   usage: 'windflow-stack status [DEPLOYMENT] [--target NAME] [--target-file FILE] [--json]',
   async run(context: CliContext): Promise<number> {
     const args = parseArgs(context.args, { options: TARGET_OPTIONS, flags: ['json'] });
@@ -72,6 +79,8 @@ export const statusCommand: CliCommand = {
       } else {
         const status = await target.status(deploymentName);
         context.stdout.write(json ? `${JSON.stringify(status, null, 2)}\n` : printStatus(status));
+        // Scripts can rely on it: 0 only when the deployment is entirely up and well.
+        return status.state === 'running' ? 0 : 1;
       }
       return 0;
     });

@@ -93,3 +93,19 @@ export function activeSignal(): AbortSignal | undefined {
 export function isCancellation(error: unknown): boolean {
   return error instanceof CancelledError || (error as { name?: string } | undefined)?.name === 'AbortError';
 }
+
+/** Waits `ms`; a CancelledError as soon as `signal` aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new CancelledError('the deploy'));
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new CancelledError('the deploy'));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -64,6 +64,8 @@ export interface DeployOptions {
   onProgress?: (progress: DeployProgress) => void;
   /** The stack file deployed: relative bind mounts resolve against its folder (Compose's project working dir). */
   sourceFile?: string;
+  /** How long everything must stay up (not exit, not restart) after it started before the deploy succeeds. */
+  settleMs?: number;
   /** How long a deploy waits for Swarm services to converge (default 5 minutes). */
   convergeTimeoutMs?: number;
 }
@@ -78,7 +80,11 @@ export interface DeployResult {
   replaced: boolean;
 }
 
-export type UnitState = 'running' | 'starting' | 'exited' | 'failed' | 'pending' | 'stopped' | 'unknown';
+/**
+ * exited: ended with code 0; failed: ended with another code (see exitCode); restarting: the engine is restarting it
+ * after its process died.
+ */
+export type UnitState = 'running' | 'starting' | 'restarting' | 'exited' | 'failed' | 'pending' | 'stopped' | 'unknown';
 
 /** A container, a pod or a Swarm task. */
 export interface UnitStatus {
@@ -95,19 +101,37 @@ export interface UnitStatus {
   createdAt?: Date;
   reason?: string;
   image?: string;
+  /** The exit code of its last run, when it is not running. */
+  exitCode?: number;
+  /** A one-shot job others wait for (Compose service_completed_successfully): exiting with 0 is its success. */
+  oneShot?: boolean;
 }
 
-export type DeploymentState = 'running' | 'partial' | 'failed' | 'stopped' | 'deploying';
+/**
+ * running: everything is up (healthy where checked; one-shot jobs finished with 0) — nothing else is `running`.
+ * restarting: a unit keeps dying and being restarted; exited: nothing runs and a unit ended with an error (exitCode
+ * says which); unhealthy: up, but a health check fails; partial: some units up, others not; stopped: stopped on
+ * purpose; failed: nothing can run (Kubernetes: no ready workload); deploying: still coming up.
+ */
+export type DeploymentState =
+  'running' | 'partial' | 'restarting' | 'exited' | 'unhealthy' | 'failed' | 'stopped' | 'deploying';
 
 export interface DeploymentStatus {
   deploymentName: string;
   stackName?: string;
   targetType?: string;
   state: DeploymentState;
+  /** With state `exited`: the exit code of the unit that failed. */
+  exitCode?: number;
   units: UnitStatus[];
   /** Workload summaries (Kubernetes Deployments, StatefulSets, Swarm services): desired vs ready. */
   workloads?: { kind: string; name: string; desired: number; ready: number }[];
   events?: { time: Date; message: string }[];
+}
+
+/** "exited (1)" for an exited deployment, the state otherwise: how CLI and views show it. */
+export function describeState(status: Pick<DeploymentStatus, 'state' | 'exitCode'>): string {
+  return status.state === 'exited' && status.exitCode !== undefined ? `exited (${status.exitCode})` : status.state;
 }
 
 export interface DeploymentSummary {
@@ -115,6 +139,8 @@ export interface DeploymentSummary {
   stackName?: string;
   targetType?: string;
   state: DeploymentState;
+  /** With state `exited`: the exit code of the unit that failed. */
+  exitCode?: number;
   unitCount: number;
 }
 

@@ -2,7 +2,9 @@ import { DiagnosticSink, StackDiagnostic } from './diagnostics';
 import { checkCompose } from './checks/compose';
 import { checkDocker } from './checks/docker';
 import { checkKubernetes } from './checks/kubernetes';
+import { checkDefaultDeploymentName } from './checks/naming';
 import { checkReferences } from './checks/references';
+import { checkSecretExposure } from './checks/secrets';
 import { checkRendered } from './checks/rendered';
 import { checkStructure } from './checks/structure';
 import { checkSwarm } from './checks/swarm';
@@ -30,7 +32,11 @@ export function checkStack(model: StackModel, options: CheckOptions = {}): Stack
     if (model.targetType === 'docker_swarm') checkSwarm(model, sink);
     else if (model.targetType === 'kubernetes') checkKubernetes(model, sink);
     else if (model.targetType === 'vm' || model.targetType === 'physical') checkUndeployable(model, sink);
-    if (!options.skipRendered) checkRendered(model, sink);
+    checkDefaultDeploymentName(model, sink);
+    if (!options.skipRendered) {
+      checkRendered(model, sink);
+      checkSecretExposure(model, sink);
+    }
   }
   return dedupe(sink.items).sort(
     (a, b) => a.span.start - b.span.start || a.span.end - b.span.end || a.code.localeCompare(b.code),

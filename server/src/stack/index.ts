@@ -27,3 +27,4 @@ export { renderStack, resolveValues, maskSecrets, renderedTemplateYaml } from '.
 export type { RenderOptions, RenderResult } from './render';
 export { parseSetArguments, loadValuesFile, coerceAndValidateValues } from './values';
 export { IncrementalStackParser } from './incremental';
+export { defaultDeploymentName, deploymentNameStem, upstreamDefaultDeploymentName } from './deploymentName';

@@ -2,6 +2,7 @@ import { Document, isAlias, isMap, isPair, isScalar, isSeq, Node, Pair, parseDoc
 import { DiagnosticSink, StackDiagnostic } from './diagnostics';
 import { hasJinja, JinjaReference, JinjaScan, JinjaSegment, scanJinja, ValueSpan } from './jinja';
 import { mapScalarSource, ScalarSourceMap } from './scalarSource';
+import { findStructureHazards } from './structureHazards';
 import { LineIndex, Span } from './text';
 
 export type PathSegment = string | number;
@@ -151,7 +152,11 @@ export function buildModel(text: string, document: Document.Parsed, uri?: string
 
   for (const error of document.errors) {
     const [start, end] = error.pos;
-    sink.add('WF000', 'error', `YAML syntax: ${firstLine(error.message)}`, widen(text, { start, end }));
+    // The YAML reader itself gives up on extreme nesting with a stack overflow: say what it means.
+    const message = /Maximum call stack/.test(error.message)
+      ? 'nesting too deep for the YAML reader'
+      : firstLine(error.message);
+    sink.add('WF000', 'error', `YAML syntax: ${message}`, widen(text, { start, end }));
   }
   for (const warning of document.warnings) {
     const [start, end] = warning.pos;
@@ -169,8 +174,18 @@ export function buildModel(text: string, document: Document.Parsed, uri?: string
   }
 
   let data: unknown;
+  const hazards = findStructureHazards(document, LIMITS.maxNesting);
+  for (const alias of hazards.selfReferences)
+    sink.add(
+      'WF150',
+      'error',
+      `*${alias.source} is inside the node &${alias.source} names, so its value would contain itself without end: use a copy of the value instead of the alias`,
+      spanOf(alias),
+    );
   try {
-    data = document.toJS({ maxAliasCount: LIMITS.maxAliasCount });
+    // Such data could not be walked (WF012 reports the depth below): it is not built at all.
+    if (hazards.selfReferences.length > 0 || hazards.tooDeep) data = undefined;
+    else data = document.toJS({ maxAliasCount: LIMITS.maxAliasCount });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const alias = findFirstAlias(document.contents);
@@ -185,7 +200,10 @@ export function buildModel(text: string, document: Document.Parsed, uri?: string
     data = undefined;
   }
 
-  const root = isMap(document.contents) ? document.contents : undefined;
+  // A document that cannot be walked (WF150, or too deep: WF012) is reported, and nothing else is read from it.
+  const unwalkable = hazards.selfReferences.length > 0 || hazards.tooDeep !== undefined;
+  if (unwalkable && isMap(document.contents)) checkDuplicateKeysAndDepth(document.contents, sink);
+  const root = isMap(document.contents) && !unwalkable ? document.contents : undefined;
   const model: StackModel = {
     uri,
     text,

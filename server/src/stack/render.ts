@@ -14,10 +14,11 @@ import {
   HelperContext,
   HelperError,
   RandomSource,
-  strftimeUtc,
 } from './helpers';
 import { hasJinja, JINJA_KEYWORDS } from './jinja';
+import { defaultDeploymentName } from './deploymentName';
 import { isPlainObject, leafSpan, Path, spanOf, StackModel, StringLeaf, VariableDecl } from './model';
+import { maskSecrets, SECRET_MASK, secretDerivedValues } from './secretTaint';
 import { Span } from './text';
 import { defineValue } from './values';
 
@@ -37,6 +38,8 @@ export interface RenderOptions {
    * repeatable (random, now and isPortFree given, env() off), as it is for checks; a deploy always renders afresh.
    */
   cache?: RenderCache;
+  /** Changes what secret helpers return (secretTaint.ts's second render); set, it also skips the taint renders. */
+  secretVariant?: (secret: string) => string;
 }
 
 interface CachedRender {
@@ -92,12 +95,13 @@ export interface RenderResult {
   secrets: string[];
 }
 
+export { maskSecrets, SECRET_MASK };
+
 // The package is an ES module with a CommonJS build; our CommonJS code loads that build (esbuild bundles it too).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { Environment, Interpreter, parse, tokenize } = require('@huggingface/jinja') as typeof JinjaModule;
 type Environment = JinjaModule.Environment;
 
-export const SECRET_MASK = '••••••';
 
 /** Work limits per string, so a hostile template fails with an error instead of hanging or exhausting memory. */
 const LIMITS = { steps: 50_000, outputLength: 5_000_000, rangeLength: 10_000 };
@@ -528,7 +532,11 @@ class Renderer {
       [...FUNCTIONS_BY_NAME.values()].map((signature) => [
         signature.name,
         jinjaFunction(signature.name, (positional, keywords) => {
-          const result = callHelper(signature.name, positional.map(fromRuntime), keywords, this.helperContext);
+          const produced = callHelper(signature.name, positional.map(fromRuntime), keywords, this.helperContext);
+          const result =
+            signature.secret && typeof produced === 'string' && options.secretVariant
+              ? options.secretVariant(produced)
+              : produced;
           if (signature.secret && typeof result === 'string' && result !== '') {
             this.secrets.add(result);
             this.producedSecrets.push(result);
@@ -801,6 +809,8 @@ export function renderStack(model: StackModel, options: RenderOptions = {}): Ren
     result.warnings = renderer.errors.splice(errorsBefore);
   }
   result.secrets = [...renderer.secrets];
+  // Everything computed from a secret is a secret too (secretTaint.ts).
+  if (!options.secretVariant) result.secrets = secretDerivedValues(model, options, result, renderStack);
   result.ok = renderer.errors.length === 0;
   return result;
 }
@@ -825,8 +835,8 @@ function deploymentName(
         : String(template);
     if (rendered.trim() !== '') return rendered;
   }
-  const name = typeof metadata.name === 'string' ? metadata.name : 'stack';
-  return `${name}-${strftimeUtc(renderer.helperContext.now(), '%Y%m%d-%H%M%S')}`;
+  // Derived from metadata.name so that every target accepts it (upstream uses the name verbatim).
+  return defaultDeploymentName(typeof metadata.name === 'string' ? metadata.name : '', renderer.helperContext.now());
 }
 
 function useCache(renderer: Renderer, options: RenderOptions, values: Record<string, unknown>, name: string): void {
@@ -874,12 +884,6 @@ export function renderLeaves(
 
 // ---------------------------------------------------------------------------------------------------------------
 // Showing a render.
-
-/** Replaces every secret in `text` (longest first, so a secret containing another is masked whole). */
-export function maskSecrets(text: string, secrets: string[]): string {
-  const ordered = [...new Set(secrets.filter((secret) => secret !== ''))].sort((a, b) => b.length - a.length);
-  return ordered.reduce((masked, secret) => masked.split(secret).join(SECRET_MASK), text);
-}
 
 /** The rendered template as YAML; secrets are masked in the data first, so YAML quoting cannot split one. */
 export function renderedTemplateYaml(

@@ -58,6 +58,14 @@ import { deploymentServices } from './swarmEngine';
 import { deploySwarm } from './swarmStrategy';
 import { DeploymentWatcher } from './watch';
 
+/** A container its restart policy brought back within this window counts as restarting, even while it is up. */
+export const RESTART_WINDOW_MS = 60_000;
+
+/** Whether the engine restarted this container (after its process died) within RESTART_WINDOW_MS. */
+export function restartedRecently(info: Pick<Docker.ContainerInspectInfo, 'RestartCount' | 'State'>): boolean {
+  return info.RestartCount > 0 && Date.now() - Date.parse(info.State.StartedAt) < RESTART_WINDOW_MS;
+}
+
 /** Exit codes of a main process ended by SIGTERM (128 + 15) and by SIGKILL (128 + 9). */
 const TERMINATED_EXIT_CODE = 143;
 const KILLED_EXIT_CODE = 137;
@@ -72,12 +80,15 @@ export function unitState(
   exitCode: number | undefined,
   health: string | undefined,
   oomKilled?: boolean,
+  restartedRecently = false,
 ): UnitState {
   switch (state) {
     case 'running':
+      // Up right now, but only since its process died moments ago: it is crash-looping, not running.
+      if (restartedRecently) return 'restarting';
       return health === 'starting' ? 'starting' : 'running';
     case 'restarting':
-      return 'starting';
+      return 'restarting';
     case 'created':
       return 'pending';
     case 'exited':
@@ -94,14 +105,48 @@ export function unitState(
   }
 }
 
-/** running: all up (one-shot services may have finished cleanly); failed/stopped: none up; partial otherwise. */
-export function overallState(units: Pick<UnitStatus, 'state' | 'health'>[]): DeploymentState {
+type UnitSummary = Pick<UnitStatus, 'state' | 'health' | 'oneShot' | 'exitCode'>;
+
+/** Up, healthy where checked, or a one-shot job that finished with 0. */
+function unitFine(unit: UnitSummary): boolean {
+  if (unit.state === 'exited') return unit.oneShot === true;
+  return (unit.state === 'running' || unit.state === 'starting') && unit.health !== 'unhealthy';
+}
+
+/** A unit that ended on its own (not stopped on purpose) and is not a finished one-shot job. */
+function unitEnded(unit: UnitSummary): boolean {
+  return unit.state === 'failed' || (unit.state === 'exited' && unit.oneShot !== true);
+}
+
+/** `running` only when every unit is fine; otherwise says what is wrong (see DeploymentState). */
+export function overallState(units: UnitSummary[]): DeploymentState {
+  if (units.length === 0) return 'stopped';
+  if (units.some((unit) => unit.state === 'restarting')) return 'restarting';
+  if (units.every(unitFine)) return 'running';
   const up = units.filter((unit) => unit.state === 'running' || unit.state === 'starting');
-  const finishedCleanly = units.filter((unit) => unit.state === 'exited');
-  if (up.length === 0) return units.some((unit) => unit.state === 'failed') ? 'failed' : 'stopped';
-  const allFine =
-    up.length + finishedCleanly.length === units.length && up.every((unit) => unit.health !== 'unhealthy');
-  return allFine ? 'running' : 'partial';
+  // Nothing up: containers ended by `stop` exit with 0 (or the stop signal's code), so only an error code says "exited".
+  if (up.length === 0) return units.some((unit) => unit.state === 'failed') ? 'exited' : 'stopped';
+  if (up.some((unit) => unit.health === 'unhealthy')) return 'unhealthy';
+  return 'partial';
+}
+
+/** The exit code an `exited` deployment reports: that of the first unit that ended on its own. */
+export function endedExitCode(units: UnitSummary[]): number | undefined {
+  return (units.find((unit) => unit.state === 'failed') ?? units.find(unitEnded))?.exitCode;
+}
+
+/**
+ * Compose services some other service waits for with service_completed_successfully, read back from the
+ * com.docker.compose.depends_on labels ("migrate:service_completed_successfully:false,…").
+ */
+export function oneShotServices(containers: { Labels: Record<string, string> }[]): Set<string> {
+  const services = new Set<string>();
+  for (const info of containers)
+    for (const entry of (info.Labels[COMPOSE_LABELS.dependsOn] ?? '').split(',')) {
+      const [service, condition] = entry.split(':');
+      if (condition === 'service_completed_successfully') services.add(service);
+    }
+  return services;
 }
 
 function formatPorts(ports: Docker.Port[]): string[] {
@@ -244,14 +289,18 @@ export class DockerTarget implements Target {
         const name = info.Labels[LABELS.deployment];
         if (name) groups.set(name, [...(groups.get(name) ?? []), info]);
       }
-      // `docker ps` text does not say whether a killed container ran out of memory: ask only about those.
+      // `docker ps` text does not say whether a killed container ran out of memory, nor whether a container up for
+      // seconds was just restarted after a crash: ask only about those.
       const oomKilled = new Map<string, boolean>();
+      const restarted = new Set<string>();
       await Promise.all(
         containers
-          .filter((info) => exitCodeFromStatus(info.Status) === KILLED_EXIT_CODE)
+          .filter((info) => exitCodeFromStatus(info.Status) === KILLED_EXIT_CODE || upBriefly(info.Status))
           .map(async (info) => {
             try {
-              oomKilled.set(info.Id, (await docker.getContainer(info.Id).inspect()).State.OOMKilled);
+              const inspected = await docker.getContainer(info.Id).inspect();
+              oomKilled.set(info.Id, inspected.State.OOMKilled);
+              if (restartedRecently(inspected)) restarted.add(info.Id);
             } catch (error) {
               // Removed since the listing: it counts as the listing saw it.
               if (statusCodeOf(error) !== 404) throw error;
@@ -259,23 +308,31 @@ export class DockerTarget implements Target {
           }),
       );
       const swarm = await listSwarmDeployments(docker, await deploymentServices(docker));
-      const fromContainers = [...groups].map(([deploymentName, containers]) => ({
-        deploymentName,
-        stackName: containers[0].Labels[LABELS.stack],
-        targetType: containers[0].Labels[TARGET_TYPE_LABEL],
-        state: overallState(
-          containers.map((info) => ({
-            state: unitState(
-              info.State,
-              exitCodeFromStatus(info.Status),
-              healthFromStatus(info.Status),
-              oomKilled.get(info.Id),
-            ),
-            health: healthFromStatus(info.Status),
-          })),
-        ),
-        unitCount: containers.length,
-      }));
+      const fromContainers = [...groups].map(([deploymentName, containers]) => {
+        const oneShots = oneShotServices(containers);
+        const units = containers.map((info) => ({
+          state: unitState(
+            info.State,
+            exitCodeFromStatus(info.Status),
+            healthFromStatus(info.Status),
+            oomKilled.get(info.Id),
+            restarted.has(info.Id),
+          ),
+          health: healthFromStatus(info.Status),
+          exitCode: exitCodeFromStatus(info.Status),
+          oneShot: oneShots.has(info.Labels[COMPOSE_LABELS.service]),
+        }));
+        const state = overallState(units);
+        const summary: DeploymentSummary = {
+          deploymentName,
+          stackName: containers[0].Labels[LABELS.stack],
+          targetType: containers[0].Labels[TARGET_TYPE_LABEL],
+          state,
+          unitCount: containers.length,
+        };
+        if (state === 'exited') summary.exitCode = endedExitCode(units);
+        return summary;
+      });
       return [...fromContainers, ...swarm].sort((a, b) => a.deploymentName.localeCompare(b.deploymentName));
     });
   }
@@ -285,6 +342,7 @@ export class DockerTarget implements Target {
       const services = await deploymentServices(docker, deploymentName);
       if (services.length > 0) return swarmStatus(docker, deploymentName, services);
       const containers = await this.requireContainers(docker, deploymentName);
+      const oneShots = oneShotServices(containers);
       const units = await Promise.all(
         containers.map(async (info): Promise<UnitStatus> => {
           const inspected = await docker.getContainer(info.Id).inspect();
@@ -294,26 +352,41 @@ export class DockerTarget implements Target {
             name: containerName(info),
             service: info.Labels[COMPOSE_LABELS.service],
             kind: 'container',
-            state: unitState(inspected.State.Status, inspected.State.ExitCode, health, inspected.State.OOMKilled),
+            state: unitState(
+              inspected.State.Status,
+              inspected.State.ExitCode,
+              health,
+              inspected.State.OOMKilled,
+              restartedRecently(inspected),
+            ),
             restarts: inspected.RestartCount,
             ports: formatPorts(info.Ports),
             createdAt: new Date(inspected.Created),
             image: info.Image,
           };
           if (health === 'healthy' || health === 'unhealthy' || health === 'starting') unit.health = health;
-          if (inspected.State.Status === 'exited') unit.reason = `exited with code ${inspected.State.ExitCode}`;
+          if (oneShots.has(info.Labels[COMPOSE_LABELS.service])) unit.oneShot = true;
+          if (inspected.State.Status === 'exited' || unit.state === 'restarting') {
+            unit.exitCode = inspected.State.ExitCode;
+            unit.reason =
+              unit.state === 'restarting'
+                ? `restarting: its last run exited with code ${inspected.State.ExitCode}`
+                : `exited with code ${inspected.State.ExitCode}`;
+          }
           if (inspected.State.Error) unit.reason = inspected.State.Error;
           return unit;
         }),
       );
       units.sort((a, b) => a.name.localeCompare(b.name));
-      return {
+      const status: DeploymentStatus = {
         deploymentName,
         stackName: containers[0].Labels[LABELS.stack],
         targetType: containers[0].Labels[TARGET_TYPE_LABEL],
         state: overallState(units),
         units,
       };
+      if (status.state === 'exited') status.exitCode = endedExitCode(units);
+      return status;
     });
   }
 
@@ -503,6 +576,11 @@ function healthFromStatus(status: string): UnitStatus['health'] {
   const match = /\((healthy|unhealthy|health: starting)\)/.exec(status);
   if (!match) return undefined;
   return match[1] === 'health: starting' ? 'starting' : (match[1] as 'healthy' | 'unhealthy');
+}
+
+/** "Up 3 seconds", "Up Less than a second", "Up About a minute": started within about a minute. */
+function upBriefly(status: string): boolean {
+  return /^Up (Less than a second|\d+ seconds|About a minute)/.test(status);
 }
 
 function exitCodeFromStatus(status: string): number | undefined {

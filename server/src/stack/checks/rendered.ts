@@ -1,4 +1,4 @@
-import { DiagnosticSink } from '../diagnostics';
+import { DiagnosticSink, StackDiagnostic } from '../diagnostics';
 import { FUNCTIONS_BY_NAME } from '../functions';
 import { JINJA_GLOBALS, JinjaReference, JinjaSegment } from '../jinja';
 import { isPlainObject, leafSpan, Path, ReferenceSite, StackModel, StringLeaf, VariableDecl } from '../model';
@@ -44,6 +44,21 @@ const CHECK_RENDER_OPTIONS: RenderOptions = {
 };
 const HEALTHCHECK_DURATIONS = new Set(['interval', 'timeout', 'start_period', 'start_interval']);
 
+/**
+ * WF061 for an actual deploy: the same checks with the values and deployment name the user gave, instead of the
+ * defaults. A deploy is refused for what is wrong with these, not for what would be wrong with the defaults.
+ */
+export function checkRenderedValuesFor(
+  model: StackModel,
+  values: Record<string, unknown>,
+  deploymentName: string | undefined,
+): StackDiagnostic[] {
+  const sink = new DiagnosticSink();
+  const { cache: _cache, ...repeatable } = CHECK_RENDER_OPTIONS;
+  checkRenderedValues(model, sink, { ...repeatable, values, deploymentName }, 'the given values');
+  return sink.items;
+}
+
 /** What a rendered string must be, decided by where it sits; undefined when nothing is required of it. */
 type ValueCheck = (value: string) => string | undefined;
 
@@ -51,7 +66,12 @@ type ValueCheck = (value: string) => string | undefined;
  * Renders the stack with its defaults and checks every value that came from `{{ … }}` where its shape matters.
  * Returns the strings found invalid, so that the "may be invalid" warnings do not repeat them.
  */
-function checkRenderedValues(model: StackModel, sink: DiagnosticSink): Set<StringLeaf> {
+function checkRenderedValues(
+  model: StackModel,
+  sink: DiagnosticSink,
+  renderOptions: RenderOptions = CHECK_RENDER_OPTIONS,
+  withWhat = 'the default values',
+): Set<StringLeaf> {
   const invalid = new Set<StringLeaf>();
   const renders = model.leaves.some((leaf) => leaf.scan.segments.length > 0 && leaf.scope !== 'deployment_notes');
   if (!renders) return invalid;
@@ -68,7 +88,7 @@ function checkRenderedValues(model: StackModel, sink: DiagnosticSink): Set<Strin
   if (checked.size === 0) return invalid;
   // Only the strings whose rendered shape is checked need rendering. One that failed to render is reported by the
   // reference checks and has no text here.
-  const result = renderLeaves(model, checked.keys(), CHECK_RENDER_OPTIONS);
+  const result = renderLeaves(model, checked.keys(), renderOptions);
   for (const [leaf, check] of checked) {
     const value = result.texts.get(leaf);
     if (value === undefined) continue;
@@ -78,7 +98,7 @@ function checkRenderedValues(model: StackModel, sink: DiagnosticSink): Set<Strin
     sink.add(
       'WF061',
       'error',
-      `with the default values this renders as '${maskSecrets(value, result.secrets)}': ${maskSecrets(problem, result.secrets)}`,
+      `with ${withWhat} this renders as '${maskSecrets(value, result.secrets)}': ${maskSecrets(problem, result.secrets)}`,
       expressionsSpan(leaf),
     );
   }
