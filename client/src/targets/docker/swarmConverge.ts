@@ -18,6 +18,8 @@ export interface ConvergingService {
 
 export interface ConvergeOptions {
   timeoutMs: number;
+  /** How long every service must stay converged (no task ending) before the deploy counts as done. */
+  settleMs: number;
   /** Tasks created before this are history from earlier deploys and do not count as failures. */
   since: number;
   report: (progress: DeployProgress) => void;
@@ -87,6 +89,7 @@ export async function waitConverged(
   const deadline = Date.now() + options.timeoutMs;
   const pendingSince = new Map<string, number>();
   let lastProgress = '';
+  let convergedAt: number | undefined;
   const ids = converging.map((service) => service.id);
   for (;;) {
     const services = new Map(
@@ -155,7 +158,12 @@ export async function waitConverged(
       );
       throw new DeployError('converge', reasons.join('; '));
     }
-    if (views.every((view) => view.done)) return;
+    // A task that ends soon after it started drops its service below its replicas again: the clock restarts, and
+    // a crash loop ends in the restart-loop failure above.
+    if (views.every((view) => view.done)) {
+      convergedAt ??= Date.now();
+      if (Date.now() - convergedAt >= options.settleMs) return;
+    } else convergedAt = undefined;
     if (Date.now() > deadline) {
       const behind = views.filter((view) => !view.done).map((view) => view.key);
       const lastError = latestError(tasks);

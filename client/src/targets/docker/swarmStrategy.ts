@@ -9,6 +9,7 @@ import path from 'node:path';
 import type Docker from 'dockerode';
 import { DeployError, DeployOptions, DeployProgress, DeployResult, LABELS, RenderedStack } from '../target';
 import { canonicalJson } from './composeStrategy';
+import { DEFAULT_SETTLE_MS } from './converge';
 import { engineMessage, explainFailure, statusCodeOf } from './failures';
 import { belongsTo, labelFilter } from './labels';
 import { ConvergingService, waitConverged } from './swarmConverge';
@@ -315,6 +316,7 @@ export async function deploySwarm(
     await waitConverged(docker, converging, {
       timeoutMs: options.convergeTimeoutMs ?? DEFAULT_CONVERGE_TIMEOUT_MS,
       since: engineNow,
+      settleMs: options.settleMs ?? DEFAULT_SETTLE_MS,
       report,
       signal: options.signal,
     });
