@@ -74,6 +74,17 @@ describe('CLI input is bounded', function () {
     });
   }
 
+  it('refuses a targets file that is a device or a FIFO', async () => {
+    for (const [command, file] of [
+      ['targets', '/dev/zero'],
+      ['status', fifo],
+    ]) {
+      const result = await runInProcess([command, '--target-file', file]);
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(result.stderr, /is (a character device|a FIFO \(named pipe\)), not a regular file/);
+    }
+  });
+
   it('validate exits 2 when it found nothing to check', async () => {
     const result = await runInProcess(['validate', empty]);
     assert.equal(result.code, 2);

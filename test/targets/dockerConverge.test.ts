@@ -116,6 +116,25 @@ describe('Docker deploys converge or fail (real engine)', function () {
     assert.deepEqual(await resourcesOf(name), []);
   });
 
+  it('fails a service that exits with 0 while nothing waits for it, saying how to declare a job', async () => {
+    const name = uniqueName('job');
+    const stack = await render(
+      composeStack(`    init:
+      image: local/busybox:1
+      command: ["sh", "-c", "echo seeded"]`),
+      name,
+    );
+    await assert.rejects(
+      target.deploy(stack, { settleMs: 1_000 }),
+      failsAt(
+        'wait until stable',
+        new RegExp(
+          `^${name}-init-1 exited with code 0 \\(a one-shot job\\? make a service wait for it with depends_on: condition: service_completed_successfully\\); its last log lines:\\n    seeded`,
+        ),
+      ),
+    );
+  });
+
   it('fails a one-shot dependency that exits non-zero at "wait for completion", not at start', async () => {
     const name = uniqueName('oneshot');
     const stack = await render(

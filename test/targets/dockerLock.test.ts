@@ -22,29 +22,41 @@ describe('deployment lock on the real Docker engine', function () {
   this.timeout(60_000);
   const target = engineTarget();
 
-  it('lets exactly one of eight concurrent acquirers win; the others are told who holds it', async () => {
-    const name = uniqueName('lock');
-    // Separate stores (separate clients), as separate processes would have.
-    const attempts = await Promise.allSettled(
-      Array.from({ length: 8 }, () =>
-        acquireLock(new DockerLockStore(docker), { deploymentName: name, operation: 'deploy' }),
-      ),
-    );
-    const won = attempts.filter((attempt) => attempt.status === 'fulfilled');
-    const lost = attempts.filter((attempt): attempt is PromiseRejectedResult => attempt.status === 'rejected');
-    assert.equal(won.length, 1);
-    assert.equal(lost.length, 7);
-    for (const attempt of lost) {
-      assert.ok(attempt.reason instanceof LockBusyError, String(attempt.reason));
-      assert.match(
-        (attempt.reason as Error).message,
-        new RegExp(
-          `^a deploy of ${name} is already running \\(started \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z by .+@.+ \\(pid ${process.pid}\\)\\)`,
+  it('lets exactly one of eight concurrent acquirers win, round after round; the others are told who holds it', async () => {
+    for (let round = 0; round < 5; round++) {
+      const name = uniqueName('lock');
+      // Separate stores (separate clients), as separate processes would have.
+      const attempts = await Promise.allSettled(
+        Array.from({ length: 8 }, () =>
+          acquireLock(new DockerLockStore(docker), { deploymentName: name, operation: 'deploy' }),
         ),
       );
+      const won = attempts.filter((attempt) => attempt.status === 'fulfilled');
+      const lost = attempts.filter((attempt): attempt is PromiseRejectedResult => attempt.status === 'rejected');
+      assert.equal(won.length, 1, `round ${round}`);
+      assert.equal(lost.length, 7);
+      for (const attempt of lost) {
+        assert.ok(attempt.reason instanceof LockBusyError, String(attempt.reason));
+        assert.match(
+          (attempt.reason as Error).message,
+          new RegExp(`^a deploy of ${name} is already running \\(started `),
+        );
+      }
+      await (won[0] as PromiseFulfilledResult<Awaited<ReturnType<typeof acquireLock>>>).value.release();
+      assert.equal(await lockExists(name), false);
     }
-    await (won[0] as PromiseFulfilledResult<Awaited<ReturnType<typeof acquireLock>>>).value.release();
-    assert.equal(await lockExists(name), false);
+  });
+
+  it('names the holder: time, user, host and process', async () => {
+    const name = uniqueName('lock');
+    const held = await acquireLock(new DockerLockStore(docker), { deploymentName: name, operation: 'stop' });
+    await assert.rejects(
+      acquireLock(new DockerLockStore(docker), { deploymentName: name, operation: 'deploy' }),
+      new RegExp(
+        `^LockBusyError: a stop of ${name} is already running \\(started \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z by .+@.+ \\(pid ${process.pid}\\)\\)`,
+      ),
+    );
+    await held.release();
   });
 
   it('takes over a lock whose holder stopped renewing it, and never one that is renewed', async () => {

@@ -1,3 +1,4 @@
+import { sinceSeconds } from '../targets/docker/logs';
 import { LogLine } from '../targets/target';
 import { CliCommand, CliContext, parseArgs, UsageError } from './command';
 import { TARGET_OPTIONS, withTarget } from './targets';
@@ -17,6 +18,15 @@ export const logsCommand: CliCommand = {
     const tail = tailText === undefined ? undefined : Number(tailText);
     if (tail !== undefined && (!Number.isInteger(tail) || tail < 0))
       throw new UsageError(`--tail must be a whole number, not '${tailText}'`);
+    const since = args.options.get('since');
+    // A bad --since is the user's input, like any other bad argument (exit 2), found before any target is touched.
+    if (since !== undefined) {
+      try {
+        sinceSeconds(since);
+      } catch (error) {
+        throw new UsageError((error as Error).message);
+      }
+    }
     const [deploymentName] = args.positionals;
     const service = args.options.get('service');
     return withTarget(context, args, async (target) => {
@@ -37,7 +47,7 @@ export const logsCommand: CliCommand = {
         {
           service,
           tail,
-          since: args.options.get('since'),
+          since,
           timestamps: args.flags.has('timestamps'),
           follow: args.flags.has('follow'),
           signal: context.signal,

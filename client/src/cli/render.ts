@@ -1,5 +1,5 @@
 import { maskSecrets, renderedTemplateYaml, renderStack } from '../../../server/src/stack/render';
-import { coerceAndValidateValues } from '../../../server/src/stack/values';
+import { coerceAndValidateValues, unsuppliedValueProblems } from '../../../server/src/stack/values';
 import { CliCommand, CliContext, parseArgs, UsageError } from './command';
 import { readStackModel, suppliedValues } from './stackInput';
 
@@ -50,11 +50,14 @@ export const renderCommand: CliCommand = {
         `${where}error: ${showSecrets ? error.message : maskSecrets(error.message, result.secrets)}\n`,
       );
     }
+    // Defaults obey their own rules too: a default that violates its pattern fails the render (exit 1).
+    const defaultProblems = unsuppliedValueProblems(model, result.values, Object.keys(supplied));
+    for (const problem of defaultProblems) context.stderr.write(`error: value '${problem.name}': ${problem.message}\n`);
     context.stdout.write(renderedTemplateYaml(result, { showSecrets }));
     if (args.flags.has('notes') && result.deploymentNotes) {
       const notes = showSecrets ? result.deploymentNotes : maskSecrets(result.deploymentNotes, result.secrets);
       context.stdout.write(`\n# deployment notes\n${notes}\n`);
     }
-    return result.ok ? 0 : 1;
+    return result.ok && defaultProblems.length === 0 ? 0 : 1;
   },
 };

@@ -12,11 +12,12 @@ import { maskSecrets, renderStack } from '../../../server/src/stack/render';
 import {
   coerceAndValidateValues,
   loadValuesFile,
+  unsuppliedValueProblems,
   parseSetArguments,
   ValuesError,
 } from '../../../server/src/stack/values';
 import type { RenderedStack } from '../targets/target';
-import { InputFileError, readBoundedFile } from './boundedRead';
+import { InputFileError, readBoundedFile } from '../boundedRead';
 import { UsageError } from './command';
 import { displayPath } from './files';
 
@@ -85,7 +86,8 @@ export async function readStackInput(request: StackInputRequest): Promise<StackI
     (diagnostic) => diagnostic.severity === 'error' && !VALUE_DEPENDENT_CODES.has(diagnostic.code),
   );
   if (errors.length > 0) return { ok: false, problems: errors.map(describe) };
-  const checked = coerceAndValidateValues(model, await suppliedValues(request));
+  const supplied = await suppliedValues(request);
+  const checked = coerceAndValidateValues(model, supplied);
   if (checked.problems.length > 0)
     return {
       ok: false,
@@ -101,5 +103,11 @@ export async function readStackInput(request: StackInputRequest): Promise<StackI
     });
     return { ok: false, problems: problems.length > 0 ? problems : [`${shown}: error: the stack did not render`] };
   }
+  const defaultProblems = unsuppliedValueProblems(model, result.values, Object.keys(supplied));
+  if (defaultProblems.length > 0)
+    return {
+      ok: false,
+      problems: defaultProblems.map((problem) => `${shown}: error: value '${problem.name}': ${problem.message}`),
+    };
   return { ok: true, file, model, rendered: result };
 }

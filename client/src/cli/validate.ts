@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { checkStack, decodeStackBytes, parseStack, StackDiagnostic, toLspDiagnostic } from '../../../server/src/stack';
 import type { LineIndex } from '../../../server/src/stack';
-import { InputFileError, readBoundedFile } from './boundedRead';
+import { InputFileError, readBoundedFile } from '../boundedRead';
 import { CliCommand, CliContext, parseArgs, UsageError } from './command';
 import { collectStackFiles, displayPath } from './files';
 import { toSarif } from './sarif';

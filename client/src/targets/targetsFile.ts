@@ -2,8 +2,8 @@
  * The CLI's targets file (~/.config/windflow/targets.yaml or --target-file): a YAML list of targets, or a mapping
  * from target name to its settings. Every problem is reported as `file:line:col: message`.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { readBoundedFile } from '../boundedRead';
 import { Document, isMap, isScalar, isSeq, LineCounter, Node, parseDocument, YAMLMap } from 'yaml';
 import { didYouMean } from '../../../server/src/stack/suggest';
 import { DockerTargetConfig, KubernetesTargetConfig, TargetConfig } from './target';
@@ -171,10 +171,12 @@ function readTargets(contents: unknown, reader: Reader, folder: string, homeDir:
 export async function readTargetsFile(file: string, homeDir: string, explicit: boolean): Promise<TargetConfig[]> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    // Regular files up to the size limit only: `--target-file /dev/zero` must not read without end.
+    text = (await readBoundedFile(file, file)).toString('utf8');
   } catch (error) {
-    if (!explicit && (error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw new TargetsFileError(`${file}: cannot read: ${(error as Error).message}`);
+    const code = ((error as Error).cause as NodeJS.ErrnoException | undefined)?.code;
+    if (!explicit && code === 'ENOENT') return [];
+    throw new TargetsFileError((error as Error).message);
   }
   return parseTargetsFile(text, file, homeDir);
 }

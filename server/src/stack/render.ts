@@ -7,14 +7,7 @@
 import type * as JinjaModule from '@huggingface/jinja' with { 'resolution-mode': 'import' };
 import { stringify } from 'yaml';
 import { FUNCTIONS_BY_NAME } from './functions';
-import {
-  callHelper,
-  cryptoRandom,
-  firstBindablePort,
-  HelperContext,
-  HelperError,
-  RandomSource,
-} from './helpers';
+import { callHelper, cryptoRandom, firstBindablePort, HelperContext, HelperError, RandomSource } from './helpers';
 import { hasJinja, JINJA_KEYWORDS } from './jinja';
 import { defaultDeploymentName } from './deploymentName';
 import { isPlainObject, leafSpan, Path, spanOf, StackModel, StringLeaf, VariableDecl } from './model';
@@ -101,7 +94,6 @@ export { maskSecrets, SECRET_MASK };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { Environment, Interpreter, parse, tokenize } = require('@huggingface/jinja') as typeof JinjaModule;
 type Environment = JinjaModule.Environment;
-
 
 /** Work limits per string, so a hostile template fails with an error instead of hanging or exhausting memory. */
 const LIMITS = { steps: 50_000, outputLength: 5_000_000, rangeLength: 10_000 };

@@ -135,29 +135,27 @@ function collectDerivedWords(real: string, a: string, b: string, out: Set<string
 }
 
 /**
- * One of the two comparison renders: passwords given as values (changed by `change`), generated secrets changed the
- * same way, and randomness, time and free ports fixed so that nothing else differs between the two.
+ * The options of one of the two comparison renders: passwords given as values (changed by `change`), generated
+ * secrets changed the same way, and randomness, time and free ports fixed so that nothing else differs.
  */
-export function renderVariant(
-  model: StackModel,
+export function variantOptions(
   options: TaintRenderOptions,
   passwordValues: Map<string, string>,
   change: (secret: string) => string,
-  render: (model: StackModel, options: TaintRenderOptions) => TaintRenderResult,
-): TaintRenderResult {
+): TaintRenderOptions {
   const values: Record<string, unknown> = { ...options.values };
   for (const [name, value] of passwordValues) values[name] = change(value);
   const base: TaintRenderOptions & { cache?: unknown } = { ...options };
   // A cache would hand one variant the other's strings.
   delete base.cache;
-  return render(model, {
+  return {
     ...base,
     values,
     random: seededRandom(0x5eed),
     now: () => FIXED_NOW,
     isPortFree: () => true,
     secretVariant: change,
-  });
+  };
 }
 
 const FIXED_NOW = new Date(Date.UTC(2025, 0, 1));
@@ -180,7 +178,7 @@ export function secretDerivedValues(
     if (typeof value === 'string' || typeof value === 'number') passwordValues.set(decl.qualifiedName, String(value));
   }
   const variant = (change: (secret: string) => string) =>
-    renderVariant(model, { ...options, deploymentName: real.deploymentName }, passwordValues, change, render);
+    render(model, variantOptions({ ...options, deploymentName: real.deploymentName }, passwordValues, change));
   const same = variant((secret) => secret);
   const changed = variant(perturbSecret);
   collectDerived(real.template, same.template, changed.template, derived);

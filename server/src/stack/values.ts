@@ -120,6 +120,33 @@ export function coerceAndValidateValues(
   return { values: converted, problems };
 }
 
+/**
+ * The values a render actually used that nobody supplied — defaults, rendered defaults, generated ones — checked
+ * against their variable's type and rules like supplied ones: a deploy must not go out with a default its own
+ * definition rejects. `supplied` are the qualified names the user gave (they were checked already).
+ */
+export function unsuppliedValueProblems(
+  model: StackModel,
+  resolved: Record<string, unknown>,
+  supplied: Iterable<string>,
+): ValueProblem[] {
+  const given = new Set(supplied);
+  const problems: ValueProblem[] = [];
+  for (const decl of model.declarations.values()) {
+    if (decl.children.length > 0 || decl.type === 'group') continue;
+    const name = decl.qualifiedName;
+    if (given.has(name) || given.has(name.split('.')[0])) continue;
+    let value: unknown = resolved;
+    for (const segment of name.split('.'))
+      value = isPlainObject(value) ? (value as Record<string, unknown>)[segment] : undefined;
+    if (value === undefined || value === null || value === '') continue;
+    const result = coerce(decl, value);
+    const problem = 'problem' in result ? result.problem : constraintProblem(decl, result.value);
+    if (problem) problems.push({ name, message: `the default: ${problem}` });
+  }
+  return problems;
+}
+
 /** How a value is quoted in a problem: passwords are never echoed. */
 function shown(decl: VariableDecl, value: unknown): string {
   return decl.type === 'password' ? 'the value' : `'${String(value)}'`;

@@ -58,7 +58,14 @@ export function containerProblem(
     return state.Running && !state.Restarting
       ? `keeps restarting (restarted ${info.RestartCount} times)`
       : `keeps restarting (last exit code ${state.ExitCode}, restarted ${info.RestartCount} times)`;
-  if (!state.Running) return `exited with code ${state.ExitCode}${state.Error ? ` (${state.Error})` : ''}`;
+  if (!state.Running) {
+    // Exit code 0 is success for a job, but a deployment is meant to keep running; say how to declare a job.
+    const job =
+      state.ExitCode === 0
+        ? ' (a one-shot job? make a service wait for it with depends_on: condition: service_completed_successfully)'
+        : '';
+    return `exited with code ${state.ExitCode}${state.Error ? ` (${state.Error})` : ''}${job}`;
+  }
   if (state.Health?.Status === 'unhealthy') {
     const said = state.Health.Log?.at(-1)?.Output?.trim();
     return `is unhealthy${said ? ` (last check said: ${said.slice(0, 200)})` : ''}`;

@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import type Docker from 'dockerode';
-import { uncancellable } from '../deadline';
+import { sleep, uncancellable } from '../deadline';
 import { CreateOutcome, LockLostError, LockRecord, LockStore, StoredLock } from '../lock';
 import { statusCodeOf } from './failures';
 
@@ -25,6 +25,10 @@ export const LOCK_LABELS = {
 const LOCK_IMAGE_LABEL = 'windflow.lock-image';
 const EXPIRY_FILE = 'windflow-lock-expires-at';
 const CONTAINER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+/** A name conflict whose container cannot be read yet is looked at again this often, this many times. */
+const CREATE_ATTEMPTS = 20;
+const CREATE_RETRY_MS = 50;
+const FOREVER = new Date(8.64e15);
 
 /** The lock container's name: readable when the deployment name is a valid container name, hashed otherwise. */
 export function lockContainerName(deploymentName: string): string {
@@ -95,30 +99,40 @@ export class DockerLockStore implements LockStore {
   async create(record: LockRecord): Promise<CreateOutcome> {
     await this.ensureImage();
     const name = lockContainerName(record.deploymentName);
-    try {
-      const container = await this.docker.createContainer({
-        name,
-        Image: LOCK_IMAGE,
-        Cmd: ['windflow-lock'],
-        NetworkDisabled: true,
-        Labels: {
-          [LOCK_LABELS.deployment]: record.deploymentName,
-          [LOCK_LABELS.operation]: record.operation,
-          [LOCK_LABELS.holder]: record.holder,
-          [LOCK_LABELS.startedAt]: record.startedAt.toISOString(),
-          [LOCK_LABELS.expiresAt]: record.expiresAt.toISOString(),
-        },
-        HostConfig: { NetworkMode: 'none' },
-      });
-      return { created: true, token: container.id };
-    } catch (error) {
-      if (statusCodeOf(error) !== 409) throw error;
+    for (let attempt = 0; attempt < CREATE_ATTEMPTS; attempt++) {
+      try {
+        const container = await this.docker.createContainer({
+          name,
+          Image: LOCK_IMAGE,
+          Cmd: ['windflow-lock'],
+          NetworkDisabled: true,
+          Labels: {
+            [LOCK_LABELS.deployment]: record.deploymentName,
+            [LOCK_LABELS.operation]: record.operation,
+            [LOCK_LABELS.holder]: record.holder,
+            [LOCK_LABELS.startedAt]: record.startedAt.toISOString(),
+            [LOCK_LABELS.expiresAt]: record.expiresAt.toISOString(),
+          },
+          HostConfig: { NetworkMode: 'none' },
+        });
+        return { created: true, token: container.id };
+      } catch (error) {
+        if (statusCodeOf(error) !== 409) throw error;
+      }
+      const current = await this.read(name);
+      if (current) return { created: false, current };
+      // The engine reserves the name before the container can be inspected: another create is under way (or just
+      // failed and released the name). Look again shortly; never act on a lock we could not read.
+      await sleep(CREATE_RETRY_MS);
     }
-    const current = await this.read(name);
-    // Gone between our create and our read: nobody holds it now, report it as expired so the caller retries.
     return {
       created: false,
-      current: current ?? { ...record, token: name, expiresAt: new Date(0) },
+      current: {
+        ...record,
+        holder: 'another process (its lock is still being created)',
+        token: '',
+        expiresAt: FOREVER,
+      },
     };
   }
 

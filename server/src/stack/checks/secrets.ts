@@ -8,8 +8,8 @@
 import { DiagnosticSink } from '../diagnostics';
 import { FUNCTIONS_BY_NAME } from '../functions';
 import { leafSpan, Path, spanOf, StackModel, StringLeaf } from '../model';
-import { renderStack } from '../render';
-import { perturbSecret, renderVariant, TaintRenderResult } from '../secretTaint';
+import { renderLeaves } from '../render';
+import { perturbSecret, variantOptions } from '../secretTaint';
 
 /** A stand-in for passwords the user gives only at deploy time (the edit-time check needs some value). */
 const SAMPLE_PASSWORD = 'Sample-Secret-42';
@@ -42,16 +42,6 @@ function visiblePlace(model: StackModel, path: Path): string | undefined {
   return undefined;
 }
 
-function valueAt(result: TaintRenderResult, path: Path): unknown {
-  if (path[0] === 'deployment_notes') return result.deploymentNotes;
-  let current: unknown = result.template;
-  for (const segment of path.slice(1)) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<string | number, unknown>)[segment];
-  }
-  return current;
-}
-
 function usesSecrets(model: StackModel): boolean {
   return (
     [...model.declarations.values()].some((decl) => decl.type === 'password') ||
@@ -75,12 +65,16 @@ export function checkSecretExposure(model: StackModel, sink: DiagnosticSink): vo
   for (const decl of model.declarations.values())
     if (decl.type === 'password') passwords.set(decl.qualifiedName, SAMPLE_PASSWORD);
   const options = { allowEnv: false };
-  const same = renderVariant(model, options, passwords, (secret) => secret, renderStack);
-  const changed = renderVariant(model, options, passwords, perturbSecret, renderStack);
+  // Only the strings in visible places are rendered, twice: with the secrets, and with the secrets changed.
+  const same = renderLeaves(
+    model,
+    candidates,
+    variantOptions(options, passwords, (secret) => secret),
+  ).texts;
+  const changed = renderLeaves(model, candidates, variantOptions(options, passwords, perturbSecret)).texts;
   for (const leaf of candidates) {
-    const place = visiblePlace(model, leaf.path) as string;
+    if (same.get(leaf) === changed.get(leaf)) continue;
     if (leaf.path[0] === 'deployment_notes') {
-      if (same.deploymentNotes === changed.deploymentNotes) continue;
       sink.add(
         'WF151',
         'warning',
@@ -89,11 +83,10 @@ export function checkSecretExposure(model: StackModel, sink: DiagnosticSink): vo
       );
       continue;
     }
-    if (valueAt(same, leaf.path) === valueAt(changed, leaf.path)) continue;
     sink.add(
       'WF151',
       'warning',
-      `a secret flows into ${place}, which anyone with read access to the ${model.targetType === 'kubernetes' ? 'cluster' : 'engine'} can see: pass it through an environment variable (or a secret) instead`,
+      `a secret flows into ${visiblePlace(model, leaf.path) as string}, which anyone with read access to the ${model.targetType === 'kubernetes' ? 'cluster' : 'engine'} can see: pass it through an environment variable (or a secret) instead`,
       expressionSpan(leaf),
     );
   }

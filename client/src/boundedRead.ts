@@ -6,7 +6,7 @@
  */
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { LIMITS } from '../../../server/src/stack/model';
+import { LIMITS } from '../../server/src/stack/model';
 
 /** The largest stack, values or targets file any command reads. */
 export const MAX_INPUT_BYTES = LIMITS.maxLength;
@@ -41,7 +41,7 @@ export async function readBoundedFile(file: string, shown: string, limit = MAX_I
   try {
     handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
-    throw new InputFileError(`${shown}: cannot read: ${(error as Error).message}`);
+    throw new InputFileError(`${shown}: cannot read: ${(error as Error).message}`, { cause: error });
   }
   try {
     const info = await handle.stat();
