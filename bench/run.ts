@@ -169,9 +169,9 @@ async function main(): Promise<void> {
   ].join('\n');
   writeFileSync(path.join(ROOT, 'docs', 'performance.md'), report);
   process.stdout.write(report);
-  const deployBench = path.join(ROOT, 'bench', 'compose-deploy.mjs');
-  if (existsSync(deployBench)) {
-    const { spawnSync } = await import('node:child_process');
+  const { spawnSync } = await import('node:child_process');
+  for (const deployBench of ['compose-deploy.mjs', 'swarm-deploy.mjs'].map((file) => path.join(ROOT, 'bench', file))) {
+    if (!existsSync(deployBench)) continue;
     const result = spawnSync(process.execPath, [deployBench], { stdio: 'inherit', cwd: ROOT });
     if (result.status !== 0) process.exitCode = result.status ?? 1;
   }

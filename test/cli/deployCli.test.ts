@@ -10,6 +10,7 @@ import { Writable } from 'node:stream';
 import { runCli } from '../../client/src/cli/main';
 import {
   cleanUpRun,
+  docker,
   FIXTURES,
   freePort,
   requireEngine,
@@ -151,6 +152,40 @@ describe('CLI deploy, status, logs, remove, targets on the real engine', functio
     assert.equal(gone.stderr, `target local: no deployment named '${name}' on local\n`);
   });
 
+  it('deploys a Swarm stack: converge progress, task-prefixed logs, services in status, secrets never printed', async function () {
+    const swarm = (await docker.info()) as { Swarm?: { ControlAvailable?: boolean } };
+    if (!swarm.Swarm?.ControlAvailable) return this.skip();
+    const name = uniqueName('cliswarm');
+    const deployed = await cli(
+      'deploy',
+      'deploy-swarm.yaml',
+      '--name',
+      name,
+      '--set',
+      `api_port=${await freePort()}`,
+      '--timeout',
+      '2m',
+    );
+    assert.equal(deployed.code, 0, deployed.stderr);
+    assert.match(deployed.stderr, /\[converge\] api 1\/1 running, worker 2\/2 running\n/);
+    assert.match(deployed.stdout, new RegExp(`  created secret ${name}_db_password\n`));
+    assert.ok(!`${deployed.stdout}${deployed.stderr}`.includes('s3cret-swarm-value'));
+    const status = await cli('status', name);
+    assert.match(status.stdout, new RegExp(`^${name} \\(deploy-test-swarm, docker_swarm\\): running\n`));
+    assert.match(status.stdout, /^worker\.2\s+worker\s+running\s/m);
+    assert.match(status.stdout, /^service\/worker: 2\/2 ready$/m);
+    const logs = await cli('logs', name);
+    assert.deepEqual(logs.stdout.split('\n').filter(Boolean).sort(), [
+      'api.1    | api up',
+      'api.1    | greeting=hello',
+      'worker.1 | worker up',
+      'worker.2 | worker up',
+    ]);
+    const removed = await cli('remove', name, '--delete-data');
+    assert.equal(removed.code, 0, removed.stderr);
+    assert.deepEqual(await resourcesOf(name), []);
+  });
+
   it('refuses invalid values before creating anything', async () => {
     const name = uniqueName('values');
     const low = await cli('deploy', 'deploy-container.yaml', '--name', name, '--set', 'port=80');
@@ -230,6 +265,9 @@ describe('CLI deploy, status, logs, remove, targets on the real engine', functio
 
   it('exits 2 on usage problems: no file, unknown target, broken targets file', async () => {
     assert.equal((await cli('deploy')).code, 2);
+    const timeout = await cli('deploy', 'examples/postgresql.stack.yaml', '--timeout', 'soon');
+    assert.equal(timeout.code, 2);
+    assert.match(timeout.stderr, /--timeout must be a duration like 90s or 5m, not 'soon'/);
     const unknown = await cli('status', '--target', 'locl');
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /no target named 'locl'; did you mean 'local'\?/);

@@ -64,17 +64,32 @@ export async function renderFixture(file: string, deploymentName: string, sets: 
   return input.rendered;
 }
 
-/** Everything on the engine carrying this deployment's label, as "kind name", sorted. */
+/** Everything on the engine carrying this deployment's label, as "kind name", sorted (Swarm objects too). */
 export async function resourcesOf(deploymentName: string): Promise<string[]> {
   const filters = { label: [`${LABELS.deployment}=${deploymentName}`] };
   const containers = await docker.listContainers({ all: true, filters });
   const networks = await docker.listNetworks({ filters });
   const volumes = (await docker.listVolumes({ filters })).Volumes ?? [];
+  const swarm = await swarmObjects(filters);
   return [
     ...containers.map((c) => `container ${c.Names[0].replace(/^\//, '')}`),
     ...networks.map((n) => `network ${n.Name}`),
     ...volumes.map((v) => `volume ${v.Name}`),
+    ...swarm.services.map((s) => `service ${s.Spec?.Name}`),
+    ...swarm.configs.map((c) => `config ${c.Spec?.Name}`),
+    ...swarm.secrets.map((s) => `secret ${s.Spec?.Name}`),
   ].sort();
+}
+
+/** Swarm services, configs and secrets matching a label filter; none when the engine is not a swarm manager. */
+async function swarmObjects(filters: { label: string[] }) {
+  const info = (await docker.info()) as { Swarm?: { ControlAvailable?: boolean } };
+  if (!info.Swarm?.ControlAvailable) return { services: [], configs: [], secrets: [] };
+  return {
+    services: await docker.listServices({ filters }),
+    configs: await docker.listConfigs({ filters }),
+    secrets: await docker.listSecrets({ filters }),
+  };
 }
 
 /** Removes whatever this run's deployments left behind (only resources with our labels and this run's prefix). */
@@ -82,6 +97,17 @@ export async function cleanUpRun(): Promise<void> {
   const ours = (labels: Record<string, string> | null | undefined) =>
     labels?.[LABELS.managed] === 'true' && (labels[LABELS.deployment] ?? '').startsWith(RUN_PREFIX);
   const filters = { label: [`${LABELS.managed}=true`] };
+  const swarm = await swarmObjects(filters);
+  const leftServices = swarm.services.filter((service) => ours(service.Spec?.Labels));
+  for (const service of leftServices) await docker.getService(service.ID).remove();
+  // Networks and volumes of services are free only once their task containers are gone.
+  for (let i = 0; i < 100; i++) {
+    const tasks = await docker.listContainers({ all: true, filters: { label: ['com.docker.swarm.service.id'] } });
+    if (!tasks.some((task) => leftServices.some((s) => s.ID === task.Labels['com.docker.swarm.service.id']))) break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  for (const config of swarm.configs) if (ours(config.Spec?.Labels)) await docker.getConfig(config.ID).remove();
+  for (const secret of swarm.secrets) if (ours(secret.Spec?.Labels)) await docker.getSecret(secret.ID).remove();
   for (const info of await docker.listContainers({ all: true, filters }))
     if (ours(info.Labels)) await docker.getContainer(info.Id).remove({ force: true, v: true });
   for (const network of await docker.listNetworks({ filters }))

@@ -24,6 +24,9 @@ describe('Target registry', () => {
         '- name: build',
         '  host: ssh://deploy@build.example',
         '  sshKeyPath: ~/.ssh/id_ed25519',
+        '- name: manager',
+        '  host: unix:///var/run/docker.sock',
+        '  swarm: true',
         '- name: cluster',
         '  context: prod-cluster',
         '  namespace: apps',
@@ -41,6 +44,7 @@ describe('Target registry', () => {
           },
         },
         { name: 'build', kind: 'docker', host: 'ssh://deploy@build.example', sshKeyPath: '/home/ana/.ssh/id_ed25519' },
+        { name: 'manager', kind: 'docker', host: 'unix:///var/run/docker.sock', swarm: true },
         { name: 'cluster', kind: 'kubernetes', context: 'prod-cluster', namespace: 'apps' },
       ]);
     });
@@ -60,9 +64,10 @@ describe('Target registry', () => {
         ['- name: a\n  hots: tcp://x\n', "/t.yaml:1:3: target 'a' needs 'host' (Docker) or 'context' (Kubernetes)"],
         [
           '- name: a\n  host: tcp://x\n  hots: y\n',
-          "/t.yaml:3:3: unknown key 'hots' for Docker target 'a'; did you mean 'host'? (allowed: name, kind, host, tls, sshKeyPath)",
+          "/t.yaml:3:3: unknown key 'hots' for Docker target 'a'; did you mean 'host'? (allowed: name, kind, host, tls, sshKeyPath, swarm)",
         ],
         ['- name: a\n  host: tcp://x\n  tls: { verify: maybe }\n', "/t.yaml:3:18: 'verify' must be true or false"],
+        ['- name: a\n  host: tcp://x\n  swarm: sure\n', "/t.yaml:3:10: 'swarm' must be true or false"],
         ['- name: a\n  host: x\n- name: a\n  host: y\n', "/t.yaml:3:3: target 'a' is defined twice"],
         ['- host: x\n', "/t.yaml:1:3: missing 'name'"],
         ['a:\n  name: b\n  host: x\n', "/t.yaml:2:9: name 'b' differs from its key 'a'"],
@@ -82,7 +87,7 @@ describe('Target registry', () => {
       ]);
       assert.throws(() => parseTargetSettings([{ name: 'lab', host: 'tcp://lab', port: 1 }], '/h'), {
         message:
-          "windflow.targets: unknown key 'port' for Docker target 'lab' (allowed: name, kind, host, tls, sshKeyPath)",
+          "windflow.targets: unknown key 'port' for Docker target 'lab' (allowed: name, kind, host, tls, sshKeyPath, swarm)",
       });
     });
   });
@@ -173,7 +178,7 @@ describe('Target registry', () => {
     const target = createTarget(configs[0]);
     assert.ok(target instanceof DockerTarget);
     assert.equal(target.supports('docker_compose'), true);
-    assert.equal(target.supports('docker_swarm'), false);
+    assert.equal(target.supports('docker_swarm'), true, 'whether its engine is a swarm manager is asked at deploy');
     assert.equal(createTarget({ name: 'k', kind: 'kubernetes', context: 'k' }).kind, 'kubernetes');
   });
 });

@@ -1,4 +1,5 @@
 import { maskSecrets } from '../../../server/src/stack/render';
+import { parseDuration } from '../../../server/src/stack/specs';
 import { DeployError, TargetError } from '../targets/target';
 import { CliCommand, CliContext, parseArgs, UsageError } from './command';
 import { readStackInput } from './stackInput';
@@ -8,10 +9,17 @@ export const deployCommand: CliCommand = {
   name: 'deploy',
   summary: 'render a stack and deploy it to a target (all or nothing)',
   usage:
-    'windflow-stack deploy <file> [--target NAME] [--target-file FILE] [--name DEPLOYMENT] [--set key=value]... [--values FILE]',
+    'windflow-stack deploy <file> [--target NAME] [--target-file FILE] [--name DEPLOYMENT] [--set key=value]... [--values FILE] [--timeout DURATION]',
   async run(context: CliContext): Promise<number> {
-    const args = parseArgs(context.args, { options: [...TARGET_OPTIONS, 'name', 'values'], repeatable: ['set'] });
+    const args = parseArgs(context.args, {
+      options: [...TARGET_OPTIONS, 'name', 'values', 'timeout'],
+      repeatable: ['set'],
+    });
     if (args.positionals.length !== 1) throw new UsageError('name exactly one stack file');
+    const timeoutText = args.options.get('timeout');
+    const timeout = timeoutText === undefined ? undefined : parseDuration(timeoutText);
+    if (timeout && (!timeout.ok || timeout.nanoseconds === 0))
+      throw new UsageError(`--timeout must be a duration like 90s or 5m, not '${timeoutText}'`);
     const input = await readStackInput({
       file: args.positionals[0],
       cwd: context.cwd,
@@ -40,6 +48,7 @@ export const deployCommand: CliCommand = {
       const result = await target.deploy(stack, {
         signal: context.signal,
         sourceFile: input.file,
+        convergeTimeoutMs: timeout?.ok ? timeout.nanoseconds / 1e6 : undefined,
         onProgress: (progress) => context.stderr.write(mask(`[${progress.step}] ${progress.message}\n`)),
       });
       const verb = result.replaced ? 'replaced' : 'deployed';

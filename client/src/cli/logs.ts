@@ -30,12 +30,15 @@ export const logsCommand: CliCommand = {
     const [deploymentName] = args.positionals;
     const service = args.options.get('service');
     return withTarget(context, args, async (target) => {
-      // Prefix lines with their service only when several containers speak; width from the longest name.
-      const units = service === undefined ? (await target.status(deploymentName)).units : [];
-      const prefixed = units.length > 1;
-      const width = Math.max(0, ...units.map((unit) => (unit.service ?? unit.name).length));
+      // Prefix lines with their service only when several containers speak; width from the longest name. Swarm
+      // lines always name their task (`web.2`): a service has several.
+      const units = (await target.status(deploymentName)).units;
+      const tasks = units.some((unit) => unit.kind === 'task');
+      const prefixed = tasks || (service === undefined && units.length > 1);
+      const label = (unit: string, unitService?: string) => (tasks ? unit : (unitService ?? unit));
+      const width = Math.max(0, ...units.map((unit) => label(unit.name, unit.service).length));
       const print = (line: LogLine) => {
-        const prefix = prefixed ? `${(line.service ?? line.unit).padEnd(width)} | ` : '';
+        const prefix = prefixed ? `${label(line.unit, line.service).padEnd(width)} | ` : '';
         const stamp = line.timestamp ? `${line.timestamp} ` : '';
         (line.stream === 'stderr' ? context.stderr : context.stdout).write(`${prefix}${stamp}${line.text}\n`);
       };

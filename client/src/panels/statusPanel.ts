@@ -133,6 +133,7 @@ function statusMessage(ref: DeploymentRef, status: DeploymentStatus): HostToStat
       name: unit.name,
       service: unit.service,
       kind: unit.kind,
+      node: unit.node,
       state: unit.state,
       health: unit.health,
       restarts: unit.restarts,

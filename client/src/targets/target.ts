@@ -30,6 +30,8 @@ export interface DockerTargetConfig {
   tls?: { ca?: string; cert?: string; key?: string; verify?: boolean };
   /** For ssh:// hosts: private key path; passphrases and passwords come from secret storage. */
   sshKeyPath?: string;
+  /** Deploy docker_compose stacks as Swarm stacks (the engine must be a swarm manager). */
+  swarm?: boolean;
 }
 
 export interface KubernetesTargetConfig {
@@ -64,6 +66,8 @@ export interface DeployOptions {
   sourceFile?: string;
   /** How long everything must stay up (not exit, not restart) after it started before the deploy succeeds. */
   settleMs?: number;
+  /** How long a deploy waits for Swarm services to converge (default 5 minutes). */
+  convergeTimeoutMs?: number;
 }
 
 export interface DeployResult {
@@ -82,12 +86,14 @@ export interface DeployResult {
  */
 export type UnitState = 'running' | 'starting' | 'restarting' | 'exited' | 'failed' | 'pending' | 'stopped' | 'unknown';
 
-/** A container or a pod. */
+/** A container, a pod or a Swarm task. */
 export interface UnitStatus {
   id: string;
   name: string;
   service?: string;
-  kind: 'container' | 'pod';
+  kind: 'container' | 'pod' | 'task';
+  /** The Swarm node a task runs on. */
+  node?: string;
   state: UnitState;
   health?: 'healthy' | 'unhealthy' | 'starting';
   restarts: number;
@@ -118,7 +124,7 @@ export interface DeploymentStatus {
   /** With state `exited`: the exit code of the unit that failed. */
   exitCode?: number;
   units: UnitStatus[];
-  /** Workload summaries (Kubernetes Deployments, StatefulSets, …): desired vs ready. */
+  /** Workload summaries (Kubernetes Deployments, StatefulSets, Swarm services): desired vs ready. */
   workloads?: { kind: string; name: string; desired: number; ready: number }[];
   events?: { time: Date; message: string }[];
 }

@@ -12,7 +12,7 @@ export class TargetsFileError extends Error {
   override name = 'TargetsFileError';
 }
 
-const DOCKER_KEYS = ['name', 'kind', 'host', 'tls', 'sshKeyPath'];
+const DOCKER_KEYS = ['name', 'kind', 'host', 'tls', 'sshKeyPath', 'swarm'];
 const KUBERNETES_KEYS = ['name', 'kind', 'context', 'kubeconfig', 'namespace'];
 const TLS_KEYS = ['ca', 'cert', 'key', 'verify'];
 
@@ -98,6 +98,12 @@ function readTarget(
   const config: DockerTargetConfig = { name, kind, host: reader.string(node, 'host', true) as string };
   const sshKeyPath = reader.string(node, 'sshKeyPath', false);
   if (sshKeyPath) config.sshKeyPath = resolvePath(sshKeyPath, folder, homeDir);
+  const swarm = node.get('swarm', true);
+  if (swarm !== undefined) {
+    if (!isScalar(swarm) || typeof swarm.value !== 'boolean')
+      throw reader.error(swarm as Node, `'swarm' must be true or false`);
+    config.swarm = swarm.value;
+  }
   const tlsNode = node.get('tls', true);
   if (tlsNode !== undefined) {
     if (!isMap(tlsNode)) throw reader.error(tlsNode as Node, `'tls' must be a mapping with ca, cert, key, verify`);

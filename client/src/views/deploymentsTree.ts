@@ -28,6 +28,14 @@ export interface UnitNode extends DeploymentRef {
   unit: UnitStatus;
 }
 
+/** A Swarm service between its deployment and its tasks. */
+export interface ServiceNode extends DeploymentRef {
+  kind: 'service';
+  desired: number;
+  ready: number;
+  tasks: UnitStatus[];
+}
+
 interface MessageNode {
   kind: 'message';
   text: string;
@@ -35,13 +43,13 @@ interface MessageNode {
   error: boolean;
 }
 
-export type TreeNode = TargetNode | DeploymentNode | UnitNode | MessageNode;
+export type TreeNode = TargetNode | DeploymentNode | ServiceNode | UnitNode | MessageNode;
 
 /** Bursts of engine events (one deploy emits many) are folded into one refresh of the target's subtree. */
 const REFRESH_DEBOUNCE_MS = 400;
 
 /**
- * The Targets view: targets → deployments → containers/pods. While the view is visible it watches each target the
+ * The Targets view: targets → deployments → containers/pods (Swarm deployments: → services → tasks). While the view is visible it watches each target the
  * user expanded (Docker events, Kubernetes watches, or the target's own polling); while hidden it watches nothing.
  */
 export class DeploymentsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
@@ -88,6 +96,8 @@ export class DeploymentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
         return this.targetItem(node);
       case 'deployment':
         return deploymentItem(node);
+      case 'service':
+        return serviceItem(node);
       case 'unit':
         return unitItem(node);
       case 'message': {
@@ -117,6 +127,7 @@ export class DeploymentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
     if (!node) return this.rootNodes();
     if (node.kind === 'target') return this.deploymentNodes(node);
     if (node.kind === 'deployment') return this.unitNodes(node);
+    if (node.kind === 'service') return node.tasks.map((unit) => unitNode(node, unit));
     return [];
   }
 
@@ -158,14 +169,18 @@ export class DeploymentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
     try {
       const target = await this.targets.target(node.targetName);
       const status = await target.status(node.deploymentName);
-      return status.units.map((unit) => ({
-        kind: 'unit',
-        targetName: node.targetName,
-        deploymentName: node.deploymentName,
-        unitName: unit.name,
-        service: unit.service,
-        unit,
-      }));
+      if (!status.units.some((unit) => unit.kind === 'task')) return status.units.map((unit) => unitNode(node, unit));
+      return (status.workloads ?? [])
+        .filter((workload) => workload.kind === 'service')
+        .map((workload) => ({
+          kind: 'service',
+          targetName: node.targetName,
+          deploymentName: node.deploymentName,
+          service: workload.name,
+          desired: workload.desired,
+          ready: workload.ready,
+          tasks: status.units.filter((unit) => unit.service === workload.name),
+        }));
     } catch (error) {
       return [{ kind: 'message', text: 'Status unavailable', detail: describeError(error), error: true }];
     }
@@ -227,6 +242,32 @@ function deploymentItem(node: DeploymentNode): vscode.TreeItem {
   return item;
 }
 
+function unitNode(parent: DeploymentRef, unit: UnitStatus): UnitNode {
+  return {
+    kind: 'unit',
+    targetName: parent.targetName,
+    deploymentName: parent.deploymentName,
+    unitName: unit.name,
+    service: unit.service,
+    unit,
+  };
+}
+
+function serviceItem(node: ServiceNode): vscode.TreeItem {
+  const item = new vscode.TreeItem(node.service ?? '', vscode.TreeItemCollapsibleState.Expanded);
+  item.id = `service:${node.targetName}/${node.deploymentName}/${node.service}`;
+  // Its logs are the service's logs: the same menu as a container's.
+  item.contextValue = 'windflow.unit';
+  const converged = node.ready >= node.desired;
+  item.iconPath = new vscode.ThemeIcon(
+    'layers',
+    new vscode.ThemeColor(converged && node.desired > 0 ? 'testing.iconPassed' : 'list.warningForeground'),
+  );
+  item.description = `${node.ready}/${node.desired} running`;
+  item.command = { command: 'windflow.showLogs', title: 'Show Logs', arguments: [node] };
+  return item;
+}
+
 function unitItem(node: UnitNode): vscode.TreeItem {
   const { unit } = node;
   const item = new vscode.TreeItem(unit.name, vscode.TreeItemCollapsibleState.None);
@@ -239,7 +280,7 @@ function unitItem(node: UnitNode): vscode.TreeItem {
     ...unit.ports,
   ];
   item.description = details.filter(Boolean).join(' · ');
-  item.tooltip = [unit.image, unit.reason].filter(Boolean).join('\n') || undefined;
+  item.tooltip = [unit.image, unit.node && `node ${unit.node}`, unit.reason].filter(Boolean).join('\n') || undefined;
   item.command = { command: 'windflow.showLogs', title: 'Show Logs', arguments: [node] };
   return item;
 }

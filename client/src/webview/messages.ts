@@ -69,7 +69,8 @@ export type LogsToHost = { type: 'ready' } | { type: 'options'; options: LogStre
 export interface UnitView {
   name: string;
   service?: string;
-  kind: 'container' | 'pod';
+  kind: 'container' | 'pod' | 'task';
+  node?: string;
   state: string;
   health?: string;
   restarts: number;

@@ -36,7 +36,13 @@ function renderUnits(units: UnitView[], now: number): void {
       element(
         'tr',
         {},
-        element('td', {}, unit.name, unit.image ? element('div', { class: 'help' }, unit.image) : undefined),
+        element(
+          'td',
+          {},
+          unit.name,
+          unit.image ? element('div', { class: 'help' }, unit.image) : undefined,
+          unit.node ? element('div', { class: 'help' }, `on ${unit.node}`) : undefined,
+        ),
         element('td', {}, unit.service ?? ''),
         element(
           'td',

@@ -7,6 +7,7 @@ import { checkReferences } from './checks/references';
 import { checkSecretExposure } from './checks/secrets';
 import { checkRendered } from './checks/rendered';
 import { checkStructure } from './checks/structure';
+import { checkSwarm } from './checks/swarm';
 import { checkVariables } from './checks/variables';
 import { checkUndeployable } from './checks/undeployable';
 import { checkYaml11 } from './checks/yaml11';
@@ -30,6 +31,7 @@ export function checkStack(model: StackModel, options: CheckOptions = {}): Stack
     checkYaml11(model, sink);
     if (model.targetType === 'docker') checkDocker(model, sink);
     else if (model.targetType === 'docker_compose' || model.targetType === 'docker_swarm') checkCompose(model, sink);
+    if (model.targetType === 'docker_swarm') checkSwarm(model, sink);
     else if (model.targetType === 'kubernetes') checkKubernetes(model, sink, options.kubernetesVersion);
     else if (model.targetType === 'vm' || model.targetType === 'physical') checkUndeployable(model, sink);
     checkDefaultDeploymentName(model, sink);

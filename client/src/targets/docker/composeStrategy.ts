@@ -48,7 +48,7 @@ function fail(message: string): never {
 }
 
 /** JSON with sorted keys, so the config hash does not depend on key order. */
-function canonicalJson(value: unknown): string {
+export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (isMapping(value))
     return `{${Object.keys(value)

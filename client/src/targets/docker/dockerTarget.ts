@@ -1,6 +1,7 @@
 /**
- * A Docker engine as a deployment target. Deploys `docker` and `docker_compose` stacks (one strategy module each);
- * status, logs, list and remove find resources only through our labels.
+ * A Docker engine as a deployment target. Deploys `docker`, `docker_compose` and (on a swarm manager)
+ * `docker_swarm` stacks, one strategy module each; status, logs, list and remove find resources only through our
+ * labels, and hand deployments made of Swarm services to the Swarm module.
  */
 import type Docker from 'dockerode';
 import { didYouMean } from '../../../../server/src/stack/suggest';
@@ -43,8 +44,18 @@ import { startContainers, stopContainers } from './lifecycle';
 import { applyDeadlines } from './deadlines';
 import { DockerLockStore } from './engineLock';
 import { engineMessage, explainFailure, statusCodeOf } from './failures';
-import { belongsTo, COMPOSE_LABELS, DATA_VOLUMES_LABEL, labelFilter, TARGET_TYPE_LABEL } from './labels';
+import {
+  belongsTo,
+  COMPOSE_LABELS,
+  DATA_VOLUMES_LABEL,
+  labelFilter,
+  SWARM_SERVICE_ID_LABEL,
+  TARGET_TYPE_LABEL,
+} from './labels';
 import { streamLogs } from './logs';
+import { listSwarmDeployments, removeSwarm, startSwarm, stopSwarm, swarmLogs, swarmStatus } from './swarmDeployment';
+import { deploymentServices } from './swarmEngine';
+import { deploySwarm } from './swarmStrategy';
 import { DeploymentWatcher } from './watch';
 
 /** A container its restart policy brought back within this window counts as restarting, even while it is up. */
@@ -163,7 +174,7 @@ export class DockerTarget implements Target {
   }
 
   supports(targetType: string): boolean {
-    return targetType === 'docker' || targetType === 'docker_compose';
+    return targetType === 'docker' || targetType === 'docker_compose' || targetType === 'docker_swarm';
   }
 
   /** The connected client; the first call checks that the engine answers and is recent enough. */
@@ -226,13 +237,8 @@ export class DockerTarget implements Target {
   }
 
   async deploy(stack: RenderedStack, options: DeployOptions = {}): Promise<DeployResult> {
-    if (!this.supports(stack.targetType)) {
-      const reason =
-        stack.targetType === 'docker_swarm'
-          ? 'docker_swarm stacks are not deployed by WindFlow Stacks yet: deploy the template as docker_compose, or use `docker stack deploy`'
-          : `a Docker target cannot deploy target_type '${stack.targetType}'`;
-      throw new DeployError('prepare', reason);
-    }
+    if (!this.supports(stack.targetType))
+      throw new DeployError('prepare', `a Docker target cannot deploy target_type '${stack.targetType}'`);
     let docker: Docker;
     try {
       options.onProgress?.({ step: 'connect', message: `connecting to ${this.name}` });
@@ -241,7 +247,8 @@ export class DockerTarget implements Target {
       if (isCancellation(error)) throw new DeployError('connect', 'the deploy was cancelled', error);
       throw new DeployError('connect', `engine unreachable: ${(error as Error).message}`, error);
     }
-    const strategy = stack.targetType === 'docker' ? deployContainer : deployCompose;
+    const asSwarm = stack.targetType === 'docker_swarm' || (stack.targetType === 'docker_compose' && this.config.swarm);
+    const strategy = asSwarm ? deploySwarm : stack.targetType === 'docker' ? deployContainer : deployCompose;
     const lockRequest = { deploymentName: stack.deploymentName, operation: 'deploy' };
     return cancellable(options.signal, async () => {
       try {
@@ -258,9 +265,10 @@ export class DockerTarget implements Target {
     });
   }
 
+  /** The deployment's containers; those Swarm runs for services belong to the Swarm deployment instead. */
   private async containersOf(docker: Docker, deploymentName?: string): Promise<Docker.ContainerInfo[]> {
     const containers = await docker.listContainers({ all: true, filters: labelFilter(deploymentName) });
-    return containers.filter((info) => info.Labels[LABELS.managed] === 'true');
+    return containers.filter((info) => info.Labels[LABELS.managed] === 'true' && !info.Labels[SWARM_SERVICE_ID_LABEL]);
   }
 
   private async requireContainers(docker: Docker, deploymentName: string): Promise<Docker.ContainerInfo[]> {
@@ -299,38 +307,40 @@ export class DockerTarget implements Target {
             }
           }),
       );
-      return [...groups]
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(([deploymentName, containers]) => {
-          const oneShots = oneShotServices(containers);
-          const units = containers.map((info) => ({
-            state: unitState(
-              info.State,
-              exitCodeFromStatus(info.Status),
-              healthFromStatus(info.Status),
-              oomKilled.get(info.Id),
-              restarted.has(info.Id),
-            ),
-            health: healthFromStatus(info.Status),
-            exitCode: exitCodeFromStatus(info.Status),
-            oneShot: oneShots.has(info.Labels[COMPOSE_LABELS.service]),
-          }));
-          const state = overallState(units);
-          const summary: DeploymentSummary = {
-            deploymentName,
-            stackName: containers[0].Labels[LABELS.stack],
-            targetType: containers[0].Labels[TARGET_TYPE_LABEL],
-            state,
-            unitCount: containers.length,
-          };
-          if (state === 'exited') summary.exitCode = endedExitCode(units);
-          return summary;
-        });
+      const swarm = await listSwarmDeployments(docker, await deploymentServices(docker));
+      const fromContainers = [...groups].map(([deploymentName, containers]) => {
+        const oneShots = oneShotServices(containers);
+        const units = containers.map((info) => ({
+          state: unitState(
+            info.State,
+            exitCodeFromStatus(info.Status),
+            healthFromStatus(info.Status),
+            oomKilled.get(info.Id),
+            restarted.has(info.Id),
+          ),
+          health: healthFromStatus(info.Status),
+          exitCode: exitCodeFromStatus(info.Status),
+          oneShot: oneShots.has(info.Labels[COMPOSE_LABELS.service]),
+        }));
+        const state = overallState(units);
+        const summary: DeploymentSummary = {
+          deploymentName,
+          stackName: containers[0].Labels[LABELS.stack],
+          targetType: containers[0].Labels[TARGET_TYPE_LABEL],
+          state,
+          unitCount: containers.length,
+        };
+        if (state === 'exited') summary.exitCode = endedExitCode(units);
+        return summary;
+      });
+      return [...fromContainers, ...swarm].sort((a, b) => a.deploymentName.localeCompare(b.deploymentName));
     });
   }
 
   async status(deploymentName: string): Promise<DeploymentStatus> {
     return this.engine(async (docker) => {
+      const services = await deploymentServices(docker, deploymentName);
+      if (services.length > 0) return swarmStatus(docker, deploymentName, services);
       const containers = await this.requireContainers(docker, deploymentName);
       const oneShots = oneShotServices(containers);
       const units = await Promise.all(
@@ -382,6 +392,8 @@ export class DockerTarget implements Target {
 
   async logs(deploymentName: string, options: LogOptions, onLine: (line: LogLine) => void): Promise<void> {
     return this.engine(async (docker) => {
+      const services = await deploymentServices(docker, deploymentName);
+      if (services.length > 0) return this.swarmLogs(docker, deploymentName, services, options, onLine);
       const containers = await this.requireContainers(docker, deploymentName);
       const sources = containers
         .map((info) => ({ id: info.Id, unit: containerName(info), service: info.Labels[COMPOSE_LABELS.service] }))
@@ -403,6 +415,8 @@ export class DockerTarget implements Target {
 
   async remove(deploymentName: string, options: RemoveOptions = {}): Promise<RemoveResult> {
     return this.locked(deploymentName, 'remove', options.signal, async (docker) => {
+      const services = await deploymentServices(docker, deploymentName);
+      if (services.length > 0) return removeSwarm(docker, deploymentName, services, options.deleteData === true);
       const containers = await this.containersOf(docker, deploymentName);
       const volumes = ((await docker.listVolumes({ filters: labelFilter(deploymentName) })).Volumes ?? []).filter((v) =>
         belongsTo(v.Labels, deploymentName),
@@ -457,7 +471,10 @@ export class DockerTarget implements Target {
 
   async stop(deploymentName: string, options: OperationOptions = {}): Promise<void> {
     return this.locked(deploymentName, 'stop', options.signal, async (docker) => {
-      const failures = await stopContainers(docker, await this.requireContainers(docker, deploymentName));
+      const services = await deploymentServices(docker, deploymentName);
+      const failures = services.length
+        ? await stopSwarm(docker, services)
+        : await stopContainers(docker, await this.requireContainers(docker, deploymentName));
       if (failures.length > 0)
         throw new TargetError(this.name, `could not stop all of '${deploymentName}': ${failures.join('; ')}`);
     });
@@ -465,10 +482,39 @@ export class DockerTarget implements Target {
 
   async start(deploymentName: string, options: OperationOptions = {}): Promise<void> {
     return this.locked(deploymentName, 'start', options.signal, async (docker) => {
-      const failures = await startContainers(docker, await this.requireContainers(docker, deploymentName));
+      const services = await deploymentServices(docker, deploymentName);
+      const failures = services.length
+        ? await startSwarm(docker, services)
+        : await startContainers(docker, await this.requireContainers(docker, deploymentName));
       if (failures.length > 0)
         throw new TargetError(this.name, `could not start all of '${deploymentName}': ${failures.join('; ')}`);
     });
+  }
+
+  /** A service filter picks one service by its stack key ("web") or its full name. */
+  private async swarmLogs(
+    docker: Docker,
+    deploymentName: string,
+    services: Docker.Service[],
+    options: LogOptions,
+    onLine: (line: LogLine) => void,
+  ): Promise<void> {
+    const keys = services.map((service) => (service.Spec?.Name ?? '').slice(deploymentName.length + 1)).sort();
+    const chosen =
+      options.service === undefined
+        ? services
+        : services.filter(
+            (service) =>
+              service.Spec?.Name === options.service || service.Spec?.Name === `${deploymentName}_${options.service}`,
+          );
+    if (chosen.length === 0) {
+      const service = options.service as string;
+      throw new TargetError(
+        this.name,
+        `deployment '${deploymentName}' has no service '${service}'${didYouMean(service, keys)} (services: ${keys.join(', ')})`,
+      );
+    }
+    await swarmLogs(docker, deploymentName, chosen, options, onLine);
   }
 
   watch(onChange: () => void): Disposable {

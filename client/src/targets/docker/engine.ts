@@ -8,7 +8,7 @@ import { DeployError, DeployProgress, LABELS } from '../target';
 import { ContainerSpec } from './containerSpec';
 import { containerProblem, lastLogLines } from './converge';
 import { CreatedResources, engineMessage, statusCodeOf } from './failures';
-import { belongsTo, labelFilter } from './labels';
+import { belongsTo, labelFilter, SWARM_SERVICE_ID_LABEL } from './labels';
 
 const POLL_INTERVAL_MS = 250;
 
@@ -167,7 +167,7 @@ export async function removeDeploymentContainers(docker: Docker, deploymentName:
   const removed: string[] = [];
   await Promise.all(
     containers
-      .filter((info) => belongsTo(info.Labels, deploymentName))
+      .filter((info) => belongsTo(info.Labels, deploymentName) && !info.Labels[SWARM_SERVICE_ID_LABEL])
       .map(async (info) => {
         try {
           await docker.getContainer(info.Id).remove({ force: true });
@@ -210,5 +210,7 @@ export async function removeDeploymentNetworks(
 /** Whether any container of this deployment exists (a deploy of the same name then replaces it). */
 export async function existingDeployment(docker: Docker, deploymentName: string): Promise<boolean> {
   const containers = await docker.listContainers({ all: true, filters: labelFilter(deploymentName) });
-  return containers.some((info) => info.Labels[LABELS.deployment] === deploymentName);
+  return containers.some(
+    (info) => info.Labels[LABELS.deployment] === deploymentName && !info.Labels[SWARM_SERVICE_ID_LABEL],
+  );
 }

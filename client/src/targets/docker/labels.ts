@@ -9,6 +9,9 @@ export const TARGET_TYPE_LABEL = 'windflow.target-type';
 /** JSON list of the volume names `remove --delete-data` deletes (rendered target_parameters.volumes, docker stacks). */
 export const DATA_VOLUMES_LABEL = 'windflow.data-volumes';
 
+/** On every container Swarm runs for a service: such containers belong to a Swarm deployment, not a container one. */
+export const SWARM_SERVICE_ID_LABEL = 'com.docker.swarm.service.id';
+
 export const COMPOSE_LABELS = {
   project: 'com.docker.compose.project',
   service: 'com.docker.compose.service',

@@ -61,7 +61,7 @@ export function sinceSeconds(since: string, now = Date.now()): number {
 }
 
 /** The engine prefixes each line with an RFC 3339 nano timestamp and a space when asked for timestamps. */
-function splitTimestamp(text: string): { timestamp?: string; text: string } {
+export function splitTimestamp(text: string): { timestamp?: string; text: string } {
   const space = text.indexOf(' ');
   if (space > 0 && /^\d{4}-\d\d-\d\dT/.test(text))
     return { timestamp: text.slice(0, space), text: text.slice(space + 1) };
