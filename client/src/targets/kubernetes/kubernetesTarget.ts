@@ -4,9 +4,7 @@
  */
 import { Writable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
-import type { KubeConfig, KubernetesObject, KubernetesObjectApi } from '@kubernetes/client-node' with {
-  'resolution-mode': 'import',
-};
+import type { KubernetesObject } from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
 import {
   DeployError,
   DeployOptions,
@@ -25,7 +23,7 @@ import {
   TargetError,
 } from '../target';
 import {
-  KubernetesClientModule,
+  KubernetesConnection,
   apiFailureOf,
   buildKubeConfig,
   explainFailure,
@@ -33,7 +31,12 @@ import {
   loadKubernetesClient,
   targetFailure,
 } from './connection';
+import { isRecord, recordManifest, recordName, recordedManifests } from './appliedRecord';
+import { Convergence } from './convergence';
+import { withApiDefaults } from './defaults';
 import { KubeconfigError } from './discover';
+import { RolloutObject } from './rollout';
+import { KubernetesVersion, parseServerVersion } from './version';
 import {
   KUBERNETES_APPLY_ORDER,
   KubernetesManifest,
@@ -62,14 +65,23 @@ export interface KubernetesTargetOptions {
   /** Delay before a failed watch is restarted; doubles on each further failure up to maxRetryDelayMs. */
   retryDelayMs?: number;
   maxRetryDelayMs?: number;
+  /** How long a deploy waits for its workloads to roll out before it fails and undoes itself (default 5 min). */
+  rolloutTimeoutMs?: number;
+  /** How often a deploy re-reads its workloads while waiting for the rollout (default 1 s). */
+  pollIntervalMs?: number;
 }
 
-/** A Kubernetes deploy that failed: what it had created was deleted again; what it had updated stays updated. */
+export const DEFAULT_ROLLOUT_TIMEOUT_MS = 5 * 60_000;
+
+/**
+ * A Kubernetes deploy that failed: what it had created was deleted again and what it had updated was restored to the
+ * previous deploy's state (`rolledBack` names both); `leftover` names what could not be undone, and why.
+ */
 export class KubernetesDeployError extends DeployError {
   constructor(
     step: string,
     message: string,
-    readonly updated: string[],
+    readonly leftover: string[],
     readonly rolledBack: string[],
     cause?: unknown,
   ) {
@@ -93,13 +105,7 @@ interface FoundObject {
   status?: unknown;
 }
 
-interface Connection {
-  k8s: KubernetesClientModule;
-  kubeConfig: KubeConfig;
-  objects: KubernetesObjectApi;
-  namespace: string;
-  server: string;
-}
+type Connection = KubernetesConnection;
 
 const FIELD_MANAGER = 'windflow';
 const PVC_KIND = 'PersistentVolumeClaim';
@@ -112,6 +118,12 @@ function objectKey(object: {
 }): string {
   const group = object.apiVersion.includes('/') ? object.apiVersion.split('/')[0] : '';
   return `${group}|${object.kind}|${object.metadata.namespace ?? ''}|${object.metadata.name}`;
+}
+
+/** Whether a live object carries our labels for this deployment (and so may be updated by its deploy). */
+function belongsTo(object: FoundObject, deploymentName: string): boolean {
+  const labels = object.metadata.labels ?? {};
+  return labels[KUBERNETES_LABELS.managedBy] === 'windflow' && labels[KUBERNETES_LABELS.deployment] === deploymentName;
 }
 
 function redact(text: string, secrets: readonly string[]): string {
@@ -166,6 +178,7 @@ export class KubernetesTarget implements Target {
   readonly kind = 'kubernetes' as const;
   private connection?: Promise<Connection>;
   private readonly watchers = new Set<Disposable>();
+  private readonly servedKinds = new Map<string, Promise<Set<string>>>();
 
   constructor(
     private readonly config: KubernetesTargetConfig,
@@ -205,24 +218,63 @@ export class KubernetesTarget implements Target {
         throw new DeployError('validate', `Invalid template: ${error.message}`, error);
       throw error;
     }
+    const deadline = Date.now() + (this.options.rolloutTimeoutMs ?? DEFAULT_ROLLOUT_TIMEOUT_MS);
     const connection = await this.connect().catch((error: unknown) => {
       throw new DeployError('connect', (error as Error).message, error);
     });
     const labels = deploymentLabels(stack.stackName, stack.deploymentName);
     const objects = inApplyOrder(
-      manifests.map((manifest) => withDeploymentLabels(manifest, labels, connection.namespace)),
+      manifests.map((manifest) => withApiDefaults(withDeploymentLabels(manifest, labels, connection.namespace))),
     );
-    const report = (step: string, message: string) => options.onProgress?.({ step, message });
+    const report = (step: string, message: string) =>
+      options.onProgress?.({ step, message: redact(message, stack.secrets) });
+    const fail = (step: string, message: string, cause?: unknown) =>
+      new DeployError(
+        step,
+        redact(`Deploy of "${stack.deploymentName}" failed at ${step}: ${message}`, stack.secrets),
+        cause,
+      );
+
+    const unserved = await this.unservedKinds(connection, objects).catch((error: unknown) => {
+      throw fail(
+        'discover',
+        `cannot read the cluster's API groups: ${explainFailure(error, connection.server)}`,
+        error,
+      );
+    });
+    if (unserved.length > 0) throw fail('discover', `${unserved.join('; ')}. Nothing was applied.`);
 
     let previous: FoundObject[];
+    let existing: Map<string, FoundObject>;
+    let record: KubernetesManifest[] | undefined;
     try {
-      previous = await this.findObjects(connection, this.deploymentSelector(stack.deploymentName), objects);
+      const selector = this.deploymentSelector(stack.deploymentName);
+      [previous, existing, record] = await Promise.all([
+        this.findObjects(connection, selector, objects),
+        this.readExisting(connection, objects),
+        this.readRecord(connection, stack.deploymentName),
+      ]);
     } catch (error) {
-      throw new DeployError('inspect', (error as Error).message, error);
+      throw fail('inspect', (error as Error).message, error);
+    }
+    const foreign = objects.filter((object) => {
+      const found = existing.get(objectKey(object));
+      return found !== undefined && !belongsTo(found, stack.deploymentName);
+    });
+    if (foreign.length > 0) {
+      const owners = foreign.map((object) => {
+        const other = existing.get(objectKey(object))?.metadata.labels?.[KUBERNETES_LABELS.deployment];
+        const whose = other ? `belongs to WindFlow deployment "${other}"` : 'was not created by WindFlow';
+        return `${describeObject(object)} already exists and ${whose}`;
+      });
+      throw fail(
+        'inspect',
+        `${owners.join('; ')}. Rename it in the template or remove it from the cluster. Nothing was applied.`,
+      );
     }
 
     const created: FoundObject[] = [];
-    const updated: string[] = [];
+    const updated: KubernetesManifest[] = [];
     let step = 'namespace';
     const checkCancelled = () => {
       if (options.signal?.aborted) throw new Error('the deploy was cancelled');
@@ -230,43 +282,50 @@ export class KubernetesTarget implements Target {
     try {
       checkCancelled();
       await this.ensureNamespaces(connection, objects, created, report);
+      step = 'apply';
       for (const object of objects) {
-        step = 'apply';
         checkCancelled();
-        const existed = await this.exists(connection, object).catch((error: unknown) => {
-          throw new Error(`cannot read ${describeObject(object)}: ${explainFailure(error, connection.server)}`, {
-            cause: error,
-          });
-        });
-        await connection.objects
-          .patch(object, undefined, undefined, FIELD_MANAGER, true, connection.k8s.PatchStrategy.ServerSideApply)
-          .catch((error: unknown) => {
-            throw new Error(`${describeObject(object)} was refused: ${explainFailure(error, connection.server)}`, {
-              cause: error,
-            });
-          });
-        if (existed) updated.push(describeObject(object));
+        await this.apply(connection, object);
+        if (existing.has(objectKey(object))) updated.push(object);
         else created.push(object);
-        report('apply', `${existed ? 'Updated' : 'Created'} ${describeObject(object)}`);
+        report('apply', `${existing.has(objectKey(object)) ? 'Updated' : 'Created'} ${describeObject(object)}`);
       }
+      step = 'rollout';
+      const list = (kind: OrderedKind, selector: string) =>
+        this.listKind(connection, kind, selector) as Promise<RolloutObject[]>;
+      await new Convergence(connection, list).wait(objects, {
+        selector: this.deploymentSelector(stack.deploymentName),
+        deadline,
+        pollIntervalMs: this.options.pollIntervalMs ?? 1000,
+        signal: options.signal,
+        onProgress: (message) => report('rollout', message),
+      });
+      step = 'record';
+      await this.apply(connection, recordManifest(labels, connection.namespace, objects));
     } catch (failure) {
-      const rolledBack = await this.rollback(connection, created);
-      const parts = [`Deploy of "${stack.deploymentName}" failed at ${step}: ${(failure as Error).message}.`];
-      if (rolledBack.deleted.length > 0) parts.push(`Deleted again: ${rolledBack.deleted.join(', ')}.`);
-      if (rolledBack.leftover.length > 0) parts.push(`Could not delete: ${rolledBack.leftover.join(', ')}.`);
-      if (updated.length > 0) parts.push(`Updated before the failure and left as updated: ${updated.join(', ')}.`);
+      const undone = await this.undo(connection, created, updated, record);
+      const reason = (failure as Error).message;
+      const parts = [/[.:]$/.test(reason) || reason.includes('\n') ? reason : `${reason}.`];
+      if (undone.deleted.length > 0) parts.push(`Deleted again: ${undone.deleted.join(', ')}.`);
+      if (undone.restored.length > 0)
+        parts.push(`Restored as the previous deploy left it: ${undone.restored.join(', ')}.`);
+      if (undone.leftover.length > 0) parts.push(`Could not undo: ${undone.leftover.join(', ')}.`);
+      // A rollout explanation spans lines (pods, events, log lines): what was undone then starts a line of its own.
+      const separator = reason.includes('\n') ? '\n' : ' ';
       throw new KubernetesDeployError(
         step,
-        redact(parts.join(' '), stack.secrets),
-        updated,
-        rolledBack.deleted,
+        redact(`Deploy of "${stack.deploymentName}" failed at ${step}: ${parts.join(separator)}`, stack.secrets),
+        undone.leftover,
+        [...undone.deleted, ...undone.restored],
         failure,
       );
     }
 
     // Redeploying replaces: what the previous deploy had and this template no longer has goes, except volumes' data.
     const applied = new Set(objects.map(objectKey));
-    const stale = previous.filter((object) => !applied.has(objectKey(object)) && object.kind !== PVC_KIND);
+    const stale = previous.filter(
+      (object) => !applied.has(objectKey(object)) && object.kind !== PVC_KIND && !isRecord(object),
+    );
     for (const object of inApplyOrder(stale).reverse()) {
       try {
         await this.deleteObject(connection, object);
@@ -285,9 +344,164 @@ export class KubernetesTarget implements Target {
     return {
       deploymentName: stack.deploymentName,
       created: created.map(describeObject),
-      updated,
+      updated: updated.map(describeObject),
       replaced: previous.length > 0,
     };
+  }
+
+  /** The cluster's version ("1.20"), from /version; the editor checks apiVersions against it. */
+  async serverVersion(): Promise<KubernetesVersion> {
+    const connection = await this.connect();
+    try {
+      const info = await connection.kubeConfig.makeApiClient(connection.k8s.VersionApi).getCode();
+      return parseServerVersion(info);
+    } catch (error) {
+      throw targetFailure(this.name, 'read the cluster version', connection.server, error);
+    }
+  }
+
+  /**
+   * "CronJob (batch/v1) is not served by this cluster (v1.20.2); it serves CronJob as batch/v1beta1" for each kind of
+   * the objects that the API server does not serve, from API discovery (cached by client-node per apiVersion).
+   */
+  private async unservedKinds(connection: Connection, objects: readonly KubernetesManifest[]): Promise<string[]> {
+    const pairs = [...new Map(objects.map((object) => [`${object.apiVersion}|${object.kind}`, object])).values()];
+    const problems: string[] = [];
+    let groups: Promise<string[]> | undefined;
+    for (const { apiVersion, kind } of pairs) {
+      if (await this.serves(connection, apiVersion, kind)) continue;
+      groups ??= connection.kubeConfig
+        .makeApiClient(connection.k8s.ApisApi)
+        .getAPIVersions()
+        .then((list) => list.groups.flatMap((group) => group.versions.map((version) => version.groupVersion)));
+      const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
+      const candidates = group === '' ? [] : (await groups).filter((version) => version.split('/')[0] === group);
+      const served: string[] = [];
+      for (const candidate of candidates) {
+        if (candidate !== apiVersion && (await this.serves(connection, candidate, kind))) served.push(candidate);
+      }
+      const version = await this.serverVersion().then(
+        (found) => ` (${found.gitVersion})`,
+        () => '',
+      );
+      const instead = served.length > 0 ? `; it serves ${kind} as ${served.join(', ')}` : '';
+      problems.push(`${kind} (${apiVersion}) is not served by this cluster${version}${instead}`);
+    }
+    return problems;
+  }
+
+  /** Whether the API server serves the kind at the apiVersion, from its discovery document (one per apiVersion). */
+  private async serves(connection: Connection, apiVersion: string, kind: string): Promise<boolean> {
+    let kinds = this.servedKinds.get(apiVersion);
+    if (!kinds) {
+      const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
+      const resources =
+        group === ''
+          ? connection.kubeConfig.makeApiClient(connection.k8s.CoreV1Api).getAPIResources()
+          : connection.kubeConfig.makeApiClient(connection.k8s.CustomObjectsApi).getAPIResources({ group, version });
+      kinds = resources.then(
+        (list) => new Set(list.resources.filter((resource) => !resource.name.includes('/')).map((r) => r.kind)),
+        (error: unknown) => {
+          if (isNotFound(error)) return new Set<string>();
+          throw error;
+        },
+      );
+      this.servedKinds.set(apiVersion, kinds);
+      // A failed discovery is asked again next time; a successful one holds for the target's lifetime.
+      kinds.catch(() => this.servedKinds.delete(apiVersion));
+    }
+    return (await kinds).has(kind);
+  }
+
+  /** Server-side apply of one object as field manager windflow, forcing ownership of the fields it sets. */
+  private async apply(connection: Connection, object: KubernetesManifest): Promise<void> {
+    await connection.objects
+      .patch(object, undefined, undefined, FIELD_MANAGER, true, connection.k8s.PatchStrategy.ServerSideApply)
+      .catch((error: unknown) => {
+        const namespace = object.metadata.namespace;
+        const missingNamespace =
+          isNotFound(error) &&
+          namespace !== undefined &&
+          /namespaces? "?[^ ]*"? not found/.test(String(apiFailureOf(error)?.message));
+        const why = missingNamespace
+          ? `namespace "${namespace}" does not exist`
+          : explainFailure(error, connection.server);
+        throw new Error(`${describeObject(object)} was refused: ${why}`, { cause: error });
+      });
+  }
+
+  /** The objects of the template that exist already, by objectKey. */
+  private async readExisting(
+    connection: Connection,
+    objects: readonly KubernetesManifest[],
+  ): Promise<Map<string, FoundObject>> {
+    const found = new Map<string, FoundObject>();
+    await Promise.all(
+      objects.map(async (object) => {
+        try {
+          const live = await connection.objects.read({
+            apiVersion: object.apiVersion,
+            kind: object.kind,
+            metadata: { name: object.metadata.name, namespace: object.metadata.namespace },
+          });
+          found.set(objectKey(object), {
+            ...(live as object),
+            apiVersion: object.apiVersion,
+            kind: object.kind,
+          } as FoundObject);
+        } catch (error) {
+          if (isNotFound(error)) return;
+          throw new Error(`cannot read ${describeObject(object)}: ${explainFailure(error, connection.server)}`, {
+            cause: error,
+          });
+        }
+      }),
+    );
+    return found;
+  }
+
+  /** What the last successful deploy applied, if it left a readable record. */
+  private async readRecord(connection: Connection, deploymentName: string): Promise<KubernetesManifest[] | undefined> {
+    try {
+      const secret = await connection.objects.read({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: recordName(deploymentName), namespace: connection.namespace },
+      });
+      return recordedManifests(secret as { data?: Record<string, string> });
+    } catch (error) {
+      if (isNotFound(error) || apiFailureOf(error)?.code === 403) return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * Undoes a failed deploy: deletes what it created (newest first) and applies again what the previous deploy had
+   * applied to the objects it updated. Never throws; says what it could not undo.
+   */
+  private async undo(
+    connection: Connection,
+    created: readonly FoundObject[],
+    updated: readonly KubernetesManifest[],
+    record: readonly KubernetesManifest[] | undefined,
+  ): Promise<{ deleted: string[]; restored: string[]; leftover: string[] }> {
+    const { deleted, leftover } = await this.rollback(connection, created);
+    const restored: string[] = [];
+    const before = new Map((record ?? []).map((manifest) => [objectKey(manifest), manifest]));
+    for (const object of updated) {
+      const previous = before.get(objectKey(object));
+      if (!previous) {
+        leftover.push(`${describeObject(object)} (updated; no record of the previous deploy to restore)`);
+        continue;
+      }
+      try {
+        await this.apply(connection, previous);
+        restored.push(describeObject(object));
+      } catch (error) {
+        leftover.push(`${describeObject(object)} (${(error as Error).message})`);
+      }
+    }
+    return { deleted, restored, leftover };
   }
 
   async list(): Promise<DeploymentSummary[]> {
@@ -456,8 +670,10 @@ export class KubernetesTarget implements Target {
 
   async remove(deploymentName: string, options: RemoveOptions = {}): Promise<RemoveResult> {
     const connection = await this.connect();
-    const objects = await this.findObjects(connection, this.deploymentSelector(deploymentName));
-    if (objects.length === 0) throw this.notFound(deploymentName);
+    const found = await this.findObjects(connection, this.deploymentSelector(deploymentName));
+    if (found.length === 0) throw this.notFound(deploymentName);
+    // The record of the last apply is bookkeeping, not something the user deployed: it goes last, unreported.
+    const objects = found.filter((object) => !isRecord(object));
     const keptClaims = options.deleteData ? [] : objects.filter((object) => object.kind === PVC_KIND);
     // Deleting a namespace deletes everything in it, so a namespace holding a kept claim is kept too.
     const keptNamespaces = new Set(keptClaims.map((claim) => claim.metadata.namespace));
@@ -477,6 +693,11 @@ export class KubernetesTarget implements Target {
         throw targetFailure(this.name, `delete ${describeObject(object)}${done}`, connection.server, error);
       }
       removed.push(describeObject(object));
+    }
+    for (const record of found.filter(isRecord)) {
+      await this.deleteObject(connection, record).catch((error: unknown) => {
+        throw targetFailure(this.name, `delete ${describeObject(record)}`, connection.server, error);
+      });
     }
     return { removed, kept };
   }
