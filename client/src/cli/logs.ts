@@ -6,11 +6,11 @@ export const logsCommand: CliCommand = {
   name: 'logs',
   summary: "print a deployment's logs (all containers or one service; --follow streams until Ctrl-C)",
   usage:
-    'windflow-stack logs DEPLOYMENT [--service S] [--tail N] [--since T] [--timestamps] [--follow] [--target NAME] [--target-file FILE]',
+    'windflow-stack logs DEPLOYMENT [--service S] [--tail N] [--since T] [--timestamps] [--follow] [--previous] [--target NAME] [--target-file FILE]',
   async run(context: CliContext): Promise<number> {
     const args = parseArgs(context.args, {
       options: [...TARGET_OPTIONS, 'service', 'tail', 'since'],
-      flags: ['timestamps', 'follow'],
+      flags: ['timestamps', 'follow', 'previous'],
     });
     if (args.positionals.length !== 1) throw new UsageError('name exactly one deployment');
     const tailText = args.options.get('tail');
@@ -20,12 +20,17 @@ export const logsCommand: CliCommand = {
     const [deploymentName] = args.positionals;
     const service = args.options.get('service');
     return withTarget(context, args, async (target) => {
-      // Prefix lines with their service only when several containers speak; width from the longest name.
-      const units = service === undefined ? (await target.status(deploymentName)).units : [];
-      const prefixed = units.length > 1;
-      const width = Math.max(0, ...units.map((unit) => (unit.service ?? unit.name).length));
+      // Prefix lines with their source when several containers speak: the service of a container, the pod/container
+      // of a Kubernetes pod (replicas share a container name). The width grows to the longest source seen.
+      const kubernetes = target.kind === 'kubernetes';
+      const units = service === undefined && !kubernetes ? (await target.status(deploymentName)).units : [];
+      const prefixed = kubernetes || units.length > 1;
+      const source = (line: LogLine) =>
+        kubernetes && line.service ? `${line.unit}/${line.service}` : (line.service ?? line.unit);
+      let width = Math.max(0, ...units.map((unit) => (unit.service ?? unit.name).length));
       const print = (line: LogLine) => {
-        const prefix = prefixed ? `${(line.service ?? line.unit).padEnd(width)} | ` : '';
+        width = Math.max(width, source(line).length);
+        const prefix = prefixed ? `${source(line).padEnd(width)} | ` : '';
         const stamp = line.timestamp ? `${line.timestamp} ` : '';
         (line.stream === 'stderr' ? context.stderr : context.stdout).write(`${prefix}${stamp}${line.text}\n`);
       };
@@ -37,6 +42,7 @@ export const logsCommand: CliCommand = {
           since: args.options.get('since'),
           timestamps: args.flags.has('timestamps'),
           follow: args.flags.has('follow'),
+          previous: args.flags.has('previous'),
           signal: context.signal,
         },
         print,

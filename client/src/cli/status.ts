@@ -36,6 +36,9 @@ function unitRow(unit: UnitStatus): string[] {
   ];
 }
 
+/** Events printed under a deployment's status, newest last. */
+const STATUS_EVENTS = 10;
+
 function printStatus(status: DeploymentStatus): string {
   const kind = [status.stackName, status.targetType].filter(Boolean).join(', ');
   let text = `${status.deploymentName}${kind ? ` (${kind})` : ''}: ${status.state}\n`;
@@ -45,6 +48,9 @@ function printStatus(status: DeploymentStatus): string {
   );
   for (const workload of status.workloads ?? [])
     text += `${workload.kind}/${workload.name}: ${workload.ready}/${workload.desired} ready\n`;
+  const events = (status.events ?? []).slice(-STATUS_EVENTS);
+  if (events.length > 0)
+    text += `events:\n${events.map((event) => `  ${event.time.toISOString()}  ${event.message}\n`).join('')}`;
   return text;
 }
 
@@ -58,7 +64,8 @@ function printList(deployments: DeploymentSummary[]): string {
 
 export const statusCommand: CliCommand = {
   name: 'status',
-  summary: "show a deployment's containers or pods (state, health, restarts, ports, age), or list all deployments",
+  summary:
+    "show a deployment's containers or pods (state, health, restarts, ports, age) and recent events, or list all deployments; exit 1 when it failed",
   usage: 'windflow-stack status [DEPLOYMENT] [--target NAME] [--target-file FILE] [--json]',
   async run(context: CliContext): Promise<number> {
     const args = parseArgs(context.args, { options: TARGET_OPTIONS, flags: ['json'] });
@@ -72,6 +79,8 @@ export const statusCommand: CliCommand = {
       } else {
         const status = await target.status(deploymentName);
         context.stdout.write(json ? `${JSON.stringify(status, null, 2)}\n` : printStatus(status));
+        // Scripts and CI checking a deployment see a failed one as a failure.
+        if (status.state === 'failed') return 1;
       }
       return 0;
     });

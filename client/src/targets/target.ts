@@ -111,6 +111,8 @@ export interface LogOptions {
   since?: string;
   timestamps?: boolean;
   follow?: boolean;
+  /** The logs of the previous instance of a restarted container (Kubernetes), to see why it crashed. */
+  previous?: boolean;
   signal?: AbortSignal;
 }
 

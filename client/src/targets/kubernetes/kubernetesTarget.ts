@@ -35,7 +35,7 @@ import { isRecord, recordManifest, recordName, recordedManifests } from './appli
 import { Convergence } from './convergence';
 import { withApiDefaults } from './defaults';
 import { KubeconfigError } from './discover';
-import { RolloutObject } from './rollout';
+import { RolloutEvent, RolloutObject, eventTime } from './rollout';
 import { KubernetesVersion, parseServerVersion } from './version';
 import {
   KUBERNETES_APPLY_ORDER,
@@ -72,6 +72,8 @@ export interface KubernetesTargetOptions {
 }
 
 export const DEFAULT_ROLLOUT_TIMEOUT_MS = 5 * 60_000;
+/** How many of the newest events status shows. */
+const STATUS_EVENTS = 20;
 
 /**
  * A Kubernetes deploy that failed: what it had created was deleted again and what it had updated was restored to the
@@ -528,7 +530,7 @@ export class KubernetesTarget implements Target {
           deploymentName,
           stackName: members[0].metadata.labels?.[KUBERNETES_LABELS.stack],
           targetType: 'kubernetes',
-          state: isStopped(members, units) ? 'stopped' : overallState(workloads, units),
+          state: isStopped(members) ? 'stopped' : overallState(workloads, units),
           unitCount: deploymentPods.length,
         };
       });
@@ -537,7 +539,7 @@ export class KubernetesTarget implements Target {
   async status(deploymentName: string): Promise<DeploymentStatus> {
     const connection = await this.connect();
     const selector = this.deploymentSelector(deploymentName);
-    const [workloadLists, pods, cronJobs] = await Promise.all([
+    const [workloadLists, pods, cronJobs, replicaSets] = await Promise.all([
       Promise.all(
         WORKLOAD_KINDS.map((kind) =>
           this.listKind(connection, { kind, apiVersion: kind === 'Job' ? 'batch/v1' : 'apps/v1' }, selector),
@@ -545,6 +547,7 @@ export class KubernetesTarget implements Target {
       ),
       this.listKind(connection, { kind: 'Pod', apiVersion: 'v1' }, selector),
       this.listKind(connection, { kind: 'CronJob', apiVersion: 'batch/v1' }, selector),
+      this.listKind(connection, { kind: 'ReplicaSet', apiVersion: 'apps/v1' }, selector),
     ]);
     const workloads = workloadLists.flat().filter(isWorkload);
     let stackName = [...workloads, ...pods][0]?.metadata.labels?.[KUBERNETES_LABELS.stack];
@@ -559,10 +562,47 @@ export class KubernetesTarget implements Target {
       deploymentName,
       stackName,
       targetType: 'kubernetes',
-      state: isStopped([...workloads, ...cronJobs], units) ? 'stopped' : overallState(summaries, units),
+      state: isStopped([...workloads, ...cronJobs]) ? 'stopped' : overallState(summaries, units),
       units,
       workloads: summaries,
+      events: await this.eventsOf(connection, [...workloads, ...pods, ...cronJobs, ...replicaSets]),
     };
+  }
+
+  /**
+   * The newest events about the given objects ("Pod shop/web-1: Unhealthy: Readiness probe failed: …"), oldest
+   * first. Events only add detail: where the user may not list them, there are none.
+   */
+  private async eventsOf(
+    connection: Connection,
+    objects: readonly FoundObject[],
+  ): Promise<{ time: Date; message: string }[]> {
+    const uids = new Set(objects.map((object) => (object.metadata as { uid?: string }).uid ?? ''));
+    const namespaces = [...new Set(objects.map((object) => object.metadata.namespace ?? ''))].filter(Boolean);
+    const lists = await Promise.all(
+      namespaces.map((namespace) =>
+        connection.objects.list('v1', 'Event', namespace).then(
+          (result) => result.items as RolloutEvent[],
+          () => [] as RolloutEvent[],
+        ),
+      ),
+    );
+    return lists
+      .flat()
+      .filter((event) => uids.has(event.involvedObject?.uid ?? ''))
+      .sort((a, b) => eventTime(a) - eventTime(b))
+      .slice(-STATUS_EVENTS)
+      .map((event) => {
+        const about = describeObject({
+          kind: event.involvedObject?.kind,
+          metadata: { name: event.involvedObject?.name, namespace: event.involvedObject?.namespace },
+        });
+        const repeated = (event.count ?? 1) > 1 ? ` (×${event.count})` : '';
+        return {
+          time: new Date(eventTime(event)),
+          message: `${about}: ${event.type === 'Warning' ? 'Warning ' : ''}${event.reason ?? ''}: ${event.message ?? ''}${repeated}`,
+        };
+      });
   }
 
   async logs(deploymentName: string, options: LogOptions, onLine: (line: LogLine) => void): Promise<void> {
@@ -596,7 +636,11 @@ export class KubernetesTarget implements Target {
     } catch (error) {
       throw new TargetError(this.name, (error as Error).message);
     }
+    if (options.previous && options.follow) {
+      throw new TargetError(this.name, 'The logs of a previous container instance cannot be followed: it has ended');
+    }
     const logOptions = {
+      previous: options.previous ?? false,
       follow: options.follow ?? false,
       tailLines: options.tail,
       timestamps: options.timestamps ?? false,

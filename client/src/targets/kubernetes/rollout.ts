@@ -73,7 +73,7 @@ export interface PodContainerStatus {
 }
 
 export interface RolloutEvent {
-  involvedObject?: { uid?: string; kind?: string; name?: string };
+  involvedObject?: { uid?: string; kind?: string; name?: string; namespace?: string };
   reason?: string;
   message?: string;
   type?: string;
