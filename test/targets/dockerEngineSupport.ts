@@ -7,6 +7,7 @@ import path from 'node:path';
 import Docker from 'dockerode';
 import { readStackInput } from '../../client/src/cli/stackInput';
 import { DockerTarget } from '../../client/src/targets/docker/dockerTarget';
+import { LOCK_LABELS } from '../../client/src/targets/docker/engineLock';
 import { LABELS, RenderedStack } from '../../client/src/targets/target';
 
 export const SOCKET = '/var/run/docker.sock';
@@ -87,6 +88,10 @@ export async function cleanUpRun(): Promise<void> {
     if (ours(network.Labels)) await docker.getNetwork(network.Id).remove();
   for (const volume of (await docker.listVolumes({ filters })).Volumes ?? [])
     if (ours(volume.Labels)) await docker.getVolume(volume.Name).remove();
+  // Deployment locks a failed test may have left (they carry the deployment name in their own label).
+  for (const info of await docker.listContainers({ all: true, filters: { label: [LOCK_LABELS.deployment] } }))
+    if (info.Labels[LOCK_LABELS.deployment].startsWith(RUN_PREFIX))
+      await docker.getContainer(info.Id).remove({ force: true });
 }
 
 /** A loopback port nothing listens on right now. */

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { planCompose } from '../../client/src/targets/docker/composeStrategy';
 import { buildContainerSpec, SpecContext, splitShellWords } from '../../client/src/targets/docker/containerSpec';
 import { dataVolumes, planContainer } from '../../client/src/targets/docker/containerStrategy';
-import { overallState, unitState } from '../../client/src/targets/docker/dockerTarget';
+import { endedExitCode, overallState, unitState } from '../../client/src/targets/docker/dockerTarget';
 import { LogLineSplitter, sinceSeconds } from '../../client/src/targets/docker/logs';
 import { DeployError, RenderedStack } from '../../client/src/targets/target';
 
@@ -303,11 +303,30 @@ describe('Docker plans', () => {
       assert.equal(unitState('exited', 0, undefined), 'exited');
       assert.equal(unitState('exited', 137, undefined), 'failed');
       assert.equal(unitState('created', 0, undefined), 'pending');
-      assert.equal(overallState([{ state: 'running' }, { state: 'exited' }]), 'running');
-      assert.equal(overallState([{ state: 'running', health: 'unhealthy' }]), 'partial');
+      assert.equal(unitState('restarting', 1, undefined), 'restarting');
+      assert.equal(unitState('running', 0, undefined, undefined, true), 'restarting');
+      // A one-shot job others wait for is done when it exited with 0; any other exit is not "running".
+      assert.equal(overallState([{ state: 'running' }, { state: 'exited', oneShot: true }]), 'running');
+      assert.equal(overallState([{ state: 'running' }, { state: 'exited' }]), 'partial');
+      assert.equal(overallState([{ state: 'running', health: 'unhealthy' }]), 'unhealthy');
+      assert.equal(overallState([{ state: 'running' }, { state: 'restarting' }]), 'restarting');
       assert.equal(overallState([{ state: 'running' }, { state: 'failed' }]), 'partial');
-      assert.equal(overallState([{ state: 'failed' }, { state: 'exited' }]), 'failed');
+      assert.equal(
+        overallState([
+          { state: 'failed', exitCode: 3 },
+          { state: 'exited', oneShot: true },
+        ]),
+        'exited',
+      );
+      assert.equal(
+        endedExitCode([
+          { state: 'exited', oneShot: true, exitCode: 0 },
+          { state: 'failed', exitCode: 3 },
+        ]),
+        3,
+      );
       assert.equal(overallState([{ state: 'stopped' }]), 'stopped');
+      assert.equal(overallState([]), 'stopped');
     });
   });
 });

@@ -1,16 +1,33 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from './command';
 
 const STACK_NAME = /\.(stack\.ya?ml|windflow\.yaml)$/;
 const YAML_NAME = /\.ya?ml$/;
+/** How much of a .yaml file is read to tell whether it is a stack. */
+const SNIFF_BYTES = 64 * 1024;
 const SKIPPED_FOLDERS = new Set(['node_modules', '.git', 'dist', 'coverage']);
 
 /** A YAML file counts as a stack when it is named like one, lives in stacks_definitions, or starts a `metadata:` map. */
 async function looksLikeStack(file: string): Promise<boolean> {
   if (STACK_NAME.test(file) || path.basename(path.dirname(file)) === 'stacks_definitions') return true;
-  const text = await readFile(file, 'utf8');
-  return /^(metadata|template):/m.test(text);
+  return /^(metadata|template):/m.test(await readHead(file, SNIFF_BYTES));
+}
+
+/** The first bytes of a file, as text ('' when it cannot be read). */
+async function readHead(file: string, bytes: number): Promise<string> {
+  let handle;
+  try {
+    handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
+    const buffer = Buffer.alloc(bytes);
+    const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
+    return buffer.subarray(0, bytesRead).toString('utf8');
+  } catch {
+    return '';
+  } finally {
+    await handle?.close();
+  }
 }
 
 /** Expands the files and folders named on the command line into stack files, in a stable order. */
@@ -22,6 +39,8 @@ export async function collectStackFiles(inputs: string[], cwd: string): Promise<
     if (!info) throw new UsageError(`${input}: no such file or folder`);
     if (info.isFile()) found.push(absolute);
     else if (info.isDirectory()) found.push(...(await walk(absolute)));
+    // /dev/zero, a FIFO, a socket: checking "nothing" must not pass for a successful check.
+    else throw new UsageError(`${input}: is not a regular file or a folder: only stack files and folders are checked`);
   }
   return [...new Set(found)];
 }

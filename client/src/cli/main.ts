@@ -3,6 +3,7 @@
  * Each command lives in its own module and is loaded only when asked for, so `validate` never loads Docker,
  * Kubernetes or OpenAI code.
  */
+import { isCancellation } from '../targets/deadline';
 import { CliCommand, CliContext, UsageError } from './command';
 
 interface CommandEntry {
@@ -73,6 +74,10 @@ export async function runCli(argv: string[], context: Omit<CliContext, 'args'>):
   try {
     return await command.run({ ...context, args: rest });
   } catch (error) {
+    if (isCancellation(error)) {
+      context.stderr.write(`windflow-stack ${name}: cancelled\n`);
+      return INTERRUPTED_EXIT_CODE;
+    }
     if (error instanceof UsageError) {
       context.stderr.write(`windflow-stack ${name}: ${error.message}\nUsage: ${command.usage}\n`);
       return 2;
@@ -82,23 +87,39 @@ export async function runCli(argv: string[], context: Omit<CliContext, 'args'>):
   }
 }
 
+/** Exit code of a command ended by Ctrl-C or SIGTERM (128 + SIGINT), as shells expect. */
+export const INTERRUPTED_EXIT_CODE = 130;
+/** After Ctrl-C, how long rollback may run before the process ends anyway (rollback calls have deadlines too). */
+const ROLLBACK_GRACE_MS = 60_000;
+
 if (require.main === module) {
   const controller = new AbortController();
-  process.once('SIGINT', () => controller.abort());
-  process.once('SIGTERM', () => controller.abort());
+  const interrupt = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) {
+      process.stderr.write(`windflow-stack: ${signal} again: quitting now\n`);
+      process.exit(INTERRUPTED_EXIT_CODE);
+    }
+    process.stderr.write(
+      `windflow-stack: ${signal}: stopping, removing what this command created (again to quit now)\n`,
+    );
+    controller.abort();
+    setTimeout(() => process.exit(INTERRUPTED_EXIT_CODE), ROLLBACK_GRACE_MS).unref();
+  };
+  process.on('SIGINT', interrupt);
+  process.on('SIGTERM', interrupt);
+  const finish = (code: number) => {
+    process.exitCode = controller.signal.aborted ? INTERRUPTED_EXIT_CODE : code;
+    // The work is done: a connection something left open must not keep the command alive.
+    setTimeout(() => process.exit(), 1_000).unref();
+  };
   runCli(process.argv.slice(2), {
     stdout: process.stdout,
     stderr: process.stderr,
     cwd: process.cwd(),
     env: process.env,
     signal: controller.signal,
-  }).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      process.stderr.write(`windflow-stack: ${error instanceof Error ? error.message : String(error)}\n`);
-      process.exitCode = 1;
-    },
-  );
+  }).then(finish, (error: unknown) => {
+    process.stderr.write(`windflow-stack: ${error instanceof Error ? error.message : String(error)}\n`);
+    finish(1);
+  });
 }

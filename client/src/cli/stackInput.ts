@@ -3,7 +3,6 @@
  * then --set k=v), check them against the variables' types and rules, render. Anything wrong stops here, before
  * a target is touched.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { checkStack, decodeStackBytes, parseStack } from '../../../server/src/stack';
@@ -16,6 +15,7 @@ import {
   ValuesError,
 } from '../../../server/src/stack/values';
 import type { RenderedStack } from '../targets/target';
+import { InputFileError, readBoundedFile } from './boundedRead';
 import { UsageError } from './command';
 import { displayPath } from './files';
 
@@ -33,11 +33,12 @@ export type StackInput =
   /** Every reason the stack cannot be deployed, already in `file:line:col: error …` form. */
   | { ok: false; problems: string[] };
 
+/** A stack or values file: regular files up to the size limit only; anything else is a usage problem (exit 2). */
 async function readText(file: string, shown: string): Promise<Buffer> {
   try {
-    return await readFile(file);
+    return await readBoundedFile(file, shown);
   } catch (error) {
-    throw new UsageError(`${shown}: cannot read: ${(error as Error).message}`);
+    throw error instanceof InputFileError ? new UsageError(error.message) : error;
   }
 }
 

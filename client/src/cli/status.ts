@@ -1,4 +1,4 @@
-import { DeploymentStatus, DeploymentSummary, UnitStatus } from '../targets/target';
+import { DeploymentStatus, DeploymentSummary, describeState, UnitStatus } from '../targets/target';
 import { CliCommand, CliContext, parseArgs, UsageError } from './command';
 import { TARGET_OPTIONS, withTarget } from './targets';
 
@@ -41,7 +41,7 @@ const STATUS_EVENTS = 10;
 
 function printStatus(status: DeploymentStatus): string {
   const kind = [status.stackName, status.targetType].filter(Boolean).join(', ');
-  let text = `${status.deploymentName}${kind ? ` (${kind})` : ''}: ${status.state}\n`;
+  let text = `${status.deploymentName}${kind ? ` (${kind})` : ''}: ${describeState(status)}\n`;
   text += table(
     ['NAME', 'SERVICE', 'STATE', 'HEALTH', 'RESTARTS', 'PORTS', 'AGE', 'REASON'],
     status.units.map(unitRow),
@@ -58,14 +58,20 @@ function printList(deployments: DeploymentSummary[]): string {
   if (deployments.length === 0) return 'no deployments\n';
   return table(
     ['DEPLOYMENT', 'STATE', 'STACK', 'TYPE', 'UNITS'],
-    deployments.map((d) => [d.deploymentName, d.state, d.stackName ?? '-', d.targetType ?? '-', String(d.unitCount)]),
+    deployments.map((d) => [
+      d.deploymentName,
+      describeState(d),
+      d.stackName ?? '-',
+      d.targetType ?? '-',
+      String(d.unitCount),
+    ]),
   );
 }
 
 export const statusCommand: CliCommand = {
   name: 'status',
   summary:
-    "show a deployment's containers or pods (state, health, restarts, ports, age) and recent events, or list all deployments; exit 1 when it failed",
+    "show a deployment's containers or pods (state, health, restarts, ports, age; exit 1 unless running) and recent events, or list all deployments",
   usage: 'windflow-stack status [DEPLOYMENT] [--target NAME] [--target-file FILE] [--json]',
   async run(context: CliContext): Promise<number> {
     const args = parseArgs(context.args, { options: TARGET_OPTIONS, flags: ['json'] });
@@ -79,8 +85,8 @@ export const statusCommand: CliCommand = {
       } else {
         const status = await target.status(deploymentName);
         context.stdout.write(json ? `${JSON.stringify(status, null, 2)}\n` : printStatus(status));
-        // Scripts and CI checking a deployment see a failed one as a failure.
-        if (status.state === 'failed') return 1;
+        // Scripts can rely on it: 0 only when the deployment is entirely up and well.
+        return status.state === 'running' ? 0 : 1;
       }
       return 0;
     });

@@ -50,7 +50,7 @@ export async function openTarget(context: CliContext, args: ParsedArgs): Promise
   } catch (error) {
     throw new UsageError((error as TargetError).message);
   }
-  return createTarget(config, (key) => Promise.resolve(context.env[secretVariable(key)]));
+  return createTarget(config, (key) => Promise.resolve(context.env[secretVariable(key)]), { signal: context.signal });
 }
 
 /**
@@ -91,7 +91,9 @@ export const targetsCommand: CliCommand = {
     const configs = await loadCliTargets(context, args);
     const results = await Promise.all(
       configs.map(async (config) => {
-        const target = createTarget(config, (key) => Promise.resolve(context.env[secretVariable(key)]));
+        const target = createTarget(config, (key) => Promise.resolve(context.env[secretVariable(key)]), {
+          signal: context.signal,
+        });
         try {
           await target.ping();
           return { name: config.name, kind: config.kind, endpoint: endpointOf(config), answers: true };

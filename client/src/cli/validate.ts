@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { checkStack, decodeStackBytes, parseStack, StackDiagnostic, toLspDiagnostic } from '../../../server/src/stack';
 import type { LineIndex } from '../../../server/src/stack';
+import { InputFileError, readBoundedFile } from './boundedRead';
 import { CliCommand, CliContext, parseArgs, UsageError } from './command';
 import { collectStackFiles, displayPath } from './files';
 import { toSarif } from './sarif';
@@ -12,8 +12,8 @@ export interface FileReport {
   diagnostics: StackDiagnostic[];
 }
 
-export async function validateFile(file: string): Promise<FileReport> {
-  const bytes = await readFile(file);
+export async function validateFile(file: string, shown = file): Promise<FileReport> {
+  const bytes = await readBoundedFile(file, shown);
   const decoded = decodeStackBytes(bytes);
   const model = parseStack(decoded.text, pathToFileURL(file).href);
   const diagnostics = [...decoded.diagnostics, ...checkStack(model)].sort((a, b) => a.span.start - b.span.start);
@@ -33,12 +33,19 @@ export const validateCommand: CliCommand = {
       throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not '${format}'`);
     if (args.positionals.length === 0) throw new UsageError('name at least one stack file or folder');
     const files = await collectStackFiles(args.positionals, context.cwd);
+    // A CI job must not pass while checking nothing.
+    if (files.length === 0) throw new UsageError(`no stack files found in ${args.positionals.join(', ')}`);
     const reports: FileReport[] = [];
     for (const file of files) {
+      const shown = displayPath(file, context.cwd);
       try {
-        reports.push(await validateFile(file));
+        reports.push(await validateFile(file, shown));
       } catch (error) {
-        context.stderr.write(`${displayPath(file, context.cwd)}: cannot read: ${(error as Error).message}\n`);
+        context.stderr.write(
+          error instanceof InputFileError
+            ? `${error.message}\n`
+            : `${shown}: cannot read: ${(error as Error).message}\n`,
+        );
         return 2;
       }
     }

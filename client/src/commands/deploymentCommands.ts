@@ -45,7 +45,7 @@ export function registerDeploymentCommands(services: DeploymentCommandServices):
     command: string,
     progressVerb: string,
     doneVerb: string,
-    change: (target: Target, deploymentName: string) => Promise<void>,
+    change: (target: Target, deploymentName: string, signal: AbortSignal) => Promise<void>,
   ): vscode.Disposable =>
     vscode.commands.registerCommand(
       command,
@@ -54,8 +54,12 @@ export function registerDeploymentCommands(services: DeploymentCommandServices):
         if (!chosen) return;
         const target = await services.targets.target(chosen.targetName);
         await vscode.window.withProgress(
-          { location: vscode.ProgressLocation.Notification, title: `${progressVerb} ${chosen.deploymentName}` },
-          () => change(target, chosen.deploymentName),
+          {
+            location: vscode.ProgressLocation.Notification,
+            title: `${progressVerb} ${chosen.deploymentName}`,
+            cancellable: true,
+          },
+          (_progress, token) => change(target, chosen.deploymentName, abortOn(token)),
         );
         services.log.info(`${doneVerb} ${chosen.deploymentName} on ${chosen.targetName}`);
         services.targets.notifyDeploymentsChanged(chosen.targetName);
@@ -77,8 +81,8 @@ export function registerDeploymentCommands(services: DeploymentCommandServices):
         if (chosen) await redeploy(services, chosen);
       }),
     ),
-    lifecycleCommand('windflow.stop', 'Stopping', 'Stopped', (target, name) => target.stop(name)),
-    lifecycleCommand('windflow.start', 'Starting', 'Started', (target, name) => target.start(name)),
+    lifecycleCommand('windflow.stop', 'Stopping', 'Stopped', (target, name, signal) => target.stop(name, { signal })),
+    lifecycleCommand('windflow.start', 'Starting', 'Started', (target, name, signal) => target.start(name, { signal })),
     vscode.commands.registerCommand(
       'windflow.remove',
       trusted(async (ref?: DeploymentRef) => remove(services, ref, false)),
@@ -161,6 +165,13 @@ async function redeploy(services: DeploymentCommandServices, ref: DeploymentRef)
   }
 }
 
+/** An AbortSignal that aborts when the progress notification's Cancel is pressed. */
+function abortOn(token: vscode.CancellationToken): AbortSignal {
+  const controller = new AbortController();
+  token.onCancellationRequested(() => controller.abort());
+  return controller.signal;
+}
+
 async function remove(
   services: DeploymentCommandServices,
   ref: DeploymentRef | undefined,
@@ -180,8 +191,8 @@ async function remove(
   if (confirmed !== action) return;
   const target = await services.targets.target(chosen.targetName);
   const result = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Removing ${chosen.deploymentName}` },
-    () => target.remove(chosen.deploymentName, { deleteData }),
+    { location: vscode.ProgressLocation.Notification, title: `Removing ${chosen.deploymentName}`, cancellable: true },
+    (_progress, token) => target.remove(chosen.deploymentName, { deleteData, signal: abortOn(token) }),
   );
   services.log.info(
     `Removed ${chosen.deploymentName} from ${chosen.targetName}: ${result.removed.join(', ') || 'nothing'}${result.kept.length ? `; kept ${result.kept.join(', ')}` : ''}`,

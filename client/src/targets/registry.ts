@@ -11,7 +11,7 @@ import type { SecretProvider } from './docker/connection';
 import { DockerTarget } from './docker/dockerTarget';
 import { discoverKubernetesTargets } from './kubernetes/discover';
 import { KubernetesTarget } from './kubernetes/kubernetesTarget';
-import { DockerTargetConfig, Target, TargetConfig, TargetError } from './target';
+import { DockerTargetConfig, Target, TargetConfig, TargetError, TargetOptions } from './target';
 import { defaultTargetsFile, parseTargetSettings, readTargetsFile } from './targetsFile';
 
 export const LOCAL_TARGET_NAME = 'local';
@@ -129,6 +129,6 @@ export function findTarget(configs: TargetConfig[], name: string): TargetConfig 
 }
 
 /** Builds the Target for a config; nothing connects until the target is first used. */
-export function createTarget(config: TargetConfig, secrets?: SecretProvider): Target {
-  return config.kind === 'kubernetes' ? new KubernetesTarget(config) : new DockerTarget(config, secrets);
+export function createTarget(config: TargetConfig, secrets?: SecretProvider, options?: TargetOptions): Target {
+  return config.kind === 'kubernetes' ? new KubernetesTarget(config) : new DockerTarget(config, secrets, options);
 }

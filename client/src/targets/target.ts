@@ -44,6 +44,14 @@ export interface KubernetesTargetConfig {
 
 export type TargetConfig = DockerTargetConfig | KubernetesTargetConfig;
 
+/** How a target is used by its caller: cancellation of everything it does, and the per-call deadline. */
+export interface TargetOptions {
+  /** Cancels every call the target makes (the CLI's Ctrl-C / SIGTERM). */
+  signal?: AbortSignal;
+  /** Milliseconds one engine or API request may take (default DEFAULT_CALL_DEADLINE_MS in deadline.ts). */
+  callDeadlineMs?: number;
+}
+
 export interface DeployProgress {
   step: string;
   message: string;
@@ -54,6 +62,8 @@ export interface DeployOptions {
   onProgress?: (progress: DeployProgress) => void;
   /** The stack file deployed: relative bind mounts resolve against its folder (Compose's project working dir). */
   sourceFile?: string;
+  /** How long everything must stay up (not exit, not restart) after it started before the deploy succeeds. */
+  settleMs?: number;
 }
 
 export interface DeployResult {
@@ -66,7 +76,11 @@ export interface DeployResult {
   replaced: boolean;
 }
 
-export type UnitState = 'running' | 'starting' | 'exited' | 'failed' | 'pending' | 'stopped' | 'unknown';
+/**
+ * exited: ended with code 0; failed: ended with another code (see exitCode); restarting: the engine is restarting it
+ * after its process died.
+ */
+export type UnitState = 'running' | 'starting' | 'restarting' | 'exited' | 'failed' | 'pending' | 'stopped' | 'unknown';
 
 /** A container or a pod. */
 export interface UnitStatus {
@@ -81,19 +95,37 @@ export interface UnitStatus {
   createdAt?: Date;
   reason?: string;
   image?: string;
+  /** The exit code of its last run, when it is not running. */
+  exitCode?: number;
+  /** A one-shot job others wait for (Compose service_completed_successfully): exiting with 0 is its success. */
+  oneShot?: boolean;
 }
 
-export type DeploymentState = 'running' | 'partial' | 'failed' | 'stopped' | 'deploying';
+/**
+ * running: everything is up (healthy where checked; one-shot jobs finished with 0) — nothing else is `running`.
+ * restarting: a unit keeps dying and being restarted; exited: nothing runs and a unit ended with an error (exitCode
+ * says which); unhealthy: up, but a health check fails; partial: some units up, others not; stopped: stopped on
+ * purpose; failed: nothing can run (Kubernetes: no ready workload); deploying: still coming up.
+ */
+export type DeploymentState =
+  'running' | 'partial' | 'restarting' | 'exited' | 'unhealthy' | 'failed' | 'stopped' | 'deploying';
 
 export interface DeploymentStatus {
   deploymentName: string;
   stackName?: string;
   targetType?: string;
   state: DeploymentState;
+  /** With state `exited`: the exit code of the unit that failed. */
+  exitCode?: number;
   units: UnitStatus[];
   /** Workload summaries (Kubernetes Deployments, StatefulSets, …): desired vs ready. */
   workloads?: { kind: string; name: string; desired: number; ready: number }[];
   events?: { time: Date; message: string }[];
+}
+
+/** "exited (1)" for an exited deployment, the state otherwise: how CLI and views show it. */
+export function describeState(status: Pick<DeploymentStatus, 'state' | 'exitCode'>): string {
+  return status.state === 'exited' && status.exitCode !== undefined ? `exited (${status.exitCode})` : status.state;
 }
 
 export interface DeploymentSummary {
@@ -101,6 +133,8 @@ export interface DeploymentSummary {
   stackName?: string;
   targetType?: string;
   state: DeploymentState;
+  /** With state `exited`: the exit code of the unit that failed. */
+  exitCode?: number;
   unitCount: number;
 }
 
@@ -124,7 +158,13 @@ export interface LogLine {
   timestamp?: string;
 }
 
-export interface RemoveOptions {
+/** Options of stop, start and remove. */
+export interface OperationOptions {
+  /** Cancels the operation (what it already changed stays changed; the deployment lock is released). */
+  signal?: AbortSignal;
+}
+
+export interface RemoveOptions extends OperationOptions {
   deleteData?: boolean;
 }
 
@@ -151,9 +191,9 @@ export interface Target {
   logs(deploymentName: string, options: LogOptions, onLine: (line: LogLine) => void): Promise<void>;
   remove(deploymentName: string, options?: RemoveOptions): Promise<RemoveResult>;
   /** Stops a deployment without removing it (containers stopped, workloads scaled to zero); deploy again or start to resume. */
-  stop(deploymentName: string): Promise<void>;
+  stop(deploymentName: string, options?: OperationOptions): Promise<void>;
   /** Restarts what stop stopped. */
-  start(deploymentName: string): Promise<void>;
+  start(deploymentName: string, options?: OperationOptions): Promise<void>;
   /** Calls back when deployments on this target change (Docker events, Kubernetes watches, or polling). */
   watch(onChange: () => void): Disposable;
   dispose(): void;

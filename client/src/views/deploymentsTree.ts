@@ -10,6 +10,7 @@ import type {
   UnitState,
   UnitStatus,
 } from '../targets/target';
+import { describeState } from '../targets/target';
 
 export interface TargetNode {
   kind: 'target';
@@ -212,10 +213,10 @@ function deploymentItem(node: DeploymentNode): vscode.TreeItem {
         ? 'windflow.deployment.stopped'
         : 'windflow.deployment';
   item.iconPath = deploymentIcon(summary.state);
-  item.description = [summary.state, summary.stackName].filter(Boolean).join(' · ');
+  item.description = [describeState(summary), summary.stackName].filter(Boolean).join(' · ');
   item.tooltip = new vscode.MarkdownString(
     [
-      `**${node.deploymentName}** — ${summary.state}`,
+      `**${node.deploymentName}** — ${describeState(summary)}`,
       summary.stackName ? `Stack: ${summary.stackName}` : undefined,
       summary.targetType ? `Type: ${summary.targetType}` : undefined,
       `${summary.unitCount} ${summary.unitCount === 1 ? 'unit' : 'units'}`,
@@ -248,8 +249,11 @@ function deploymentIcon(state: DeploymentState): vscode.ThemeIcon {
     case 'running':
       return new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('testing.iconPassed'));
     case 'partial':
+    case 'unhealthy':
       return new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
     case 'failed':
+    case 'exited':
+    case 'restarting':
       return new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'));
     case 'deploying':
       return new vscode.ThemeIcon('sync~spin');
@@ -267,6 +271,7 @@ function unitIcon(state: UnitState, health: UnitStatus['health']): vscode.ThemeI
     case 'pending':
       return new vscode.ThemeIcon('circle-filled', new vscode.ThemeColor('list.warningForeground'));
     case 'failed':
+    case 'restarting':
       return new vscode.ThemeIcon('circle-filled', new vscode.ThemeColor('testing.iconFailed'));
     case 'exited':
     case 'stopped':

@@ -21,6 +21,7 @@ import {
   waitCompleted,
   waitHealthy,
 } from './engine';
+import { DEFAULT_SETTLE_MS, SETTLE_STEP, waitUntilStable } from './converge';
 import { allOrNothing, CreatedResources } from './failures';
 import { ensureImage } from './images';
 import { COMPOSE_LABELS, COMPOSE_VERSION_VALUE, ownLabels } from './labels';
@@ -228,6 +229,15 @@ export function planCompose(stack: RenderedStack, options: DeployOptions = {}): 
   return { project, networks, volumes, services: plans };
 }
 
+/** Services some other service waits for with service_completed_successfully: they are meant to exit (with 0). */
+export function completionDependencies(plan: Pick<ComposePlan, 'services'>): Set<string> {
+  return new Set(
+    plan.services.flatMap((service) =>
+      service.dependsOn.filter((d) => d.condition === 'service_completed_successfully').map((d) => d.service),
+    ),
+  );
+}
+
 /** Runs every task, waits for all of them to settle (so nothing is still creating during a rollback), then throws. */
 async function settleAll<T>(tasks: Promise<T>[]): Promise<T[]> {
   const results = await Promise.allSettled(tasks);
@@ -341,6 +351,19 @@ export async function deployCompose(
             options.signal,
           );
         }),
+    );
+    step(SETTLE_STEP);
+    report({ step: SETTLE_STEP, message: `checking that the containers of ${plan.project} stay up` });
+    const oneShots = completionDependencies(plan);
+    await waitUntilStable(
+      docker,
+      plan.services.map((service) => ({
+        id: (containers.get(service.service) as Docker.Container).id,
+        name: service.spec.containerName,
+        oneShot: oneShots.has(service.service),
+      })),
+      options.settleMs ?? DEFAULT_SETTLE_MS,
+      options.signal,
     );
     if (replaced) await removeDeploymentNetworks(docker, plan.project, new Set(plan.networks.map((n) => n.name)));
     return { deploymentName: plan.project, created: created.describe(), updated: [], replaced };

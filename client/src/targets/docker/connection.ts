@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import https from 'node:https';
 import Docker from 'dockerode';
+import { CancelledError, DeadlineError, withDeadline } from '../deadline';
 import { DockerTargetConfig, TargetError } from '../target';
 
 /** Reads a secret (SSH key passphrase or password) from the editor's secret storage or the CLI's environment. */
@@ -12,7 +13,8 @@ export type SecretProvider = (key: string) => Promise<string | undefined>;
 
 /** Engine API 1.40 is Docker 19.03: the oldest engine whose container/network API our deploys rely on. */
 export const MINIMUM_API_VERSION = '1.40';
-const PING_TIMEOUT_MS = 10_000;
+/** How long the first contact (version check) may take: an engine that does not answer fails fast. */
+export const PING_TIMEOUT_MS = 10_000;
 
 /** Secret keys a Docker target may use; the editor stores them in SecretStorage under these names. */
 export function sshPassphraseKey(targetName: string): string {
@@ -168,13 +170,17 @@ const SSH_FAILURE = /authentication methods failed|Timed out while waiting for h
 export function isConnectionError(error: unknown): boolean {
   const code = (error as { code?: string } | undefined)?.code ?? '';
   return (
-    CONNECTION_CODES.has(code) || TLS_CODES.has(code) || SSH_FAILURE.test(String((error as Error | undefined)?.message))
+    error instanceof DeadlineError ||
+    CONNECTION_CODES.has(code) ||
+    TLS_CODES.has(code) ||
+    SSH_FAILURE.test(String((error as Error | undefined)?.message))
   );
 }
 
 /** Plain words for why a target does not answer. */
 export function connectionProblem(config: DockerTargetConfig, error: unknown): TargetError {
   if (error instanceof TargetError) return error;
+  if (error instanceof DeadlineError) return new TargetError(config.name, error.message, error);
   const where = describeEndpoint(config);
   const code = (error as { code?: string } | undefined)?.code ?? '';
   const message = (error as Error | undefined)?.message ?? String(error);
@@ -205,19 +211,18 @@ function compareVersions(a: string, b: string): number {
 export async function checkEngine(
   docker: Docker,
   config: DockerTargetConfig,
+  signal?: AbortSignal,
 ): Promise<{ apiVersion: string; version: string }> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new TargetError(config.name, `${describeEndpoint(config)} did not answer within ${PING_TIMEOUT_MS / 1000} s`),
-        ),
-      PING_TIMEOUT_MS,
-    );
-  });
+  // dockerode's types omit the options its version() takes; the abort signal ends the request at the deadline.
+  const version = docker.version.bind(docker) as unknown as (options: {
+    abortSignal: AbortSignal;
+  }) => Promise<Docker.DockerVersion>;
   try {
-    const info = await Promise.race([docker.version(), timeout]);
+    const info = await withDeadline((deadline) => version({ abortSignal: deadline }), {
+      ms: PING_TIMEOUT_MS,
+      what: describeEndpoint(config),
+      signal,
+    });
     if (compareVersions(info.ApiVersion, MINIMUM_API_VERSION) < 0) {
       throw new TargetError(
         config.name,
@@ -226,8 +231,7 @@ export async function checkEngine(
     }
     return { apiVersion: info.ApiVersion, version: info.Version };
   } catch (error) {
+    if (error instanceof CancelledError) throw error;
     throw connectionProblem(config, error);
-  } finally {
-    clearTimeout(timer);
   }
 }

@@ -16,6 +16,7 @@ import {
   removeDeploymentNetworks,
   waitHealthy,
 } from './engine';
+import { DEFAULT_SETTLE_MS, SETTLE_STEP, waitUntilStable } from './converge';
 import { allOrNothing, CreatedResources } from './failures';
 import { ensureImage } from './images';
 import { DATA_VOLUMES_LABEL, ownLabels } from './labels';
@@ -95,6 +96,14 @@ export async function deployContainer(
       report({ step: 'wait for health', message: `waiting for ${spec.containerName} to become healthy` });
       await waitHealthy(docker, container.id, spec, options.signal);
     }
+    step(SETTLE_STEP);
+    report({ step: SETTLE_STEP, message: `checking that ${spec.containerName} stays up` });
+    await waitUntilStable(
+      docker,
+      [{ id: container.id, name: spec.containerName }],
+      options.settleMs ?? DEFAULT_SETTLE_MS,
+      options.signal,
+    );
     if (replaced) await removeDeploymentNetworks(docker, stack.deploymentName, new Set(networks));
     return { deploymentName: stack.deploymentName, created: created.describe(), updated: [], replaced };
   });

@@ -16,23 +16,44 @@ import {
   LABELS,
   LogLine,
   LogOptions,
+  OperationOptions,
   RemoveOptions,
   RemoveResult,
   RenderedStack,
   Target,
   TargetError,
+  TargetOptions,
   UnitState,
   UnitStatus,
 } from '../target';
+import { cancellable, DEFAULT_CALL_DEADLINE_MS, isCancellation } from '../deadline';
+import { LockBusyError, withLock } from '../lock';
 import { deployCompose } from './composeStrategy';
-import { checkEngine, connectDocker, connectionProblem, isConnectionError, SecretProvider } from './connection';
+import {
+  checkEngine,
+  connectDocker,
+  connectionProblem,
+  describeEndpoint,
+  isConnectionError,
+  SecretProvider,
+} from './connection';
 import { deployContainer } from './containerStrategy';
 import { containerName, removeDeploymentNetworks } from './engine';
 import { startContainers, stopContainers } from './lifecycle';
-import { engineMessage, statusCodeOf } from './failures';
+import { applyDeadlines } from './deadlines';
+import { DockerLockStore } from './engineLock';
+import { engineMessage, explainFailure, statusCodeOf } from './failures';
 import { belongsTo, COMPOSE_LABELS, DATA_VOLUMES_LABEL, labelFilter, TARGET_TYPE_LABEL } from './labels';
 import { streamLogs } from './logs';
 import { DeploymentWatcher } from './watch';
+
+/** A container its restart policy brought back within this window counts as restarting, even while it is up. */
+export const RESTART_WINDOW_MS = 60_000;
+
+/** Whether the engine restarted this container (after its process died) within RESTART_WINDOW_MS. */
+export function restartedRecently(info: Pick<Docker.ContainerInspectInfo, 'RestartCount' | 'State'>): boolean {
+  return info.RestartCount > 0 && Date.now() - Date.parse(info.State.StartedAt) < RESTART_WINDOW_MS;
+}
 
 /** Exit codes of a main process ended by SIGTERM (128 + 15) and by SIGKILL (128 + 9). */
 const TERMINATED_EXIT_CODE = 143;
@@ -48,12 +69,15 @@ export function unitState(
   exitCode: number | undefined,
   health: string | undefined,
   oomKilled?: boolean,
+  restartedRecently = false,
 ): UnitState {
   switch (state) {
     case 'running':
+      // Up right now, but only since its process died moments ago: it is crash-looping, not running.
+      if (restartedRecently) return 'restarting';
       return health === 'starting' ? 'starting' : 'running';
     case 'restarting':
-      return 'starting';
+      return 'restarting';
     case 'created':
       return 'pending';
     case 'exited':
@@ -70,14 +94,48 @@ export function unitState(
   }
 }
 
-/** running: all up (one-shot services may have finished cleanly); failed/stopped: none up; partial otherwise. */
-export function overallState(units: Pick<UnitStatus, 'state' | 'health'>[]): DeploymentState {
+type UnitSummary = Pick<UnitStatus, 'state' | 'health' | 'oneShot' | 'exitCode'>;
+
+/** Up, healthy where checked, or a one-shot job that finished with 0. */
+function unitFine(unit: UnitSummary): boolean {
+  if (unit.state === 'exited') return unit.oneShot === true;
+  return (unit.state === 'running' || unit.state === 'starting') && unit.health !== 'unhealthy';
+}
+
+/** A unit that ended on its own (not stopped on purpose) and is not a finished one-shot job. */
+function unitEnded(unit: UnitSummary): boolean {
+  return unit.state === 'failed' || (unit.state === 'exited' && unit.oneShot !== true);
+}
+
+/** `running` only when every unit is fine; otherwise says what is wrong (see DeploymentState). */
+export function overallState(units: UnitSummary[]): DeploymentState {
+  if (units.length === 0) return 'stopped';
+  if (units.some((unit) => unit.state === 'restarting')) return 'restarting';
+  if (units.every(unitFine)) return 'running';
   const up = units.filter((unit) => unit.state === 'running' || unit.state === 'starting');
-  const finishedCleanly = units.filter((unit) => unit.state === 'exited');
-  if (up.length === 0) return units.some((unit) => unit.state === 'failed') ? 'failed' : 'stopped';
-  const allFine =
-    up.length + finishedCleanly.length === units.length && up.every((unit) => unit.health !== 'unhealthy');
-  return allFine ? 'running' : 'partial';
+  // Nothing up: containers ended by `stop` exit with 0 (or the stop signal's code), so only an error code says "exited".
+  if (up.length === 0) return units.some((unit) => unit.state === 'failed') ? 'exited' : 'stopped';
+  if (up.some((unit) => unit.health === 'unhealthy')) return 'unhealthy';
+  return 'partial';
+}
+
+/** The exit code an `exited` deployment reports: that of the first unit that ended on its own. */
+export function endedExitCode(units: UnitSummary[]): number | undefined {
+  return (units.find((unit) => unit.state === 'failed') ?? units.find(unitEnded))?.exitCode;
+}
+
+/**
+ * Compose services some other service waits for with service_completed_successfully, read back from the
+ * com.docker.compose.depends_on labels ("migrate:service_completed_successfully:false,…").
+ */
+export function oneShotServices(containers: { Labels: Record<string, string> }[]): Set<string> {
+  const services = new Set<string>();
+  for (const info of containers)
+    for (const entry of (info.Labels[COMPOSE_LABELS.dependsOn] ?? '').split(',')) {
+      const [service, condition] = entry.split(':');
+      if (condition === 'service_completed_successfully') services.add(service);
+    }
+  return services;
 }
 
 function formatPorts(ports: Docker.Port[]): string[] {
@@ -97,6 +155,7 @@ export class DockerTarget implements Target {
   constructor(
     readonly config: DockerTargetConfig,
     private readonly secrets?: SecretProvider,
+    private readonly options: TargetOptions = {},
   ) {}
 
   get name(): string {
@@ -112,7 +171,11 @@ export class DockerTarget implements Target {
     if (!this.connection) {
       this.connection = (async () => {
         const docker = await connectDocker(this.config, this.secrets);
-        await checkEngine(docker, this.config);
+        applyDeadlines(docker, {
+          callMs: this.options.callDeadlineMs ?? DEFAULT_CALL_DEADLINE_MS,
+          what: describeEndpoint(this.config),
+        });
+        await checkEngine(docker, this.config, this.options.signal);
         return docker;
       })();
       // A failed connection is retried on the next call rather than cached.
@@ -121,19 +184,45 @@ export class DockerTarget implements Target {
     return this.connection;
   }
 
-  /** Runs an engine call, turning "cannot reach the engine" into a TargetError that says why. */
-  private async engine<T>(work: (docker: Docker) => Promise<T>): Promise<T> {
-    const docker = await this.docker();
-    try {
-      return await work(docker);
-    } catch (error) {
-      if (isConnectionError(error)) throw connectionProblem(this.config, error);
-      throw error;
-    }
+  /**
+   * Runs engine calls under the target's cancellation signal, turning "cannot reach the engine" and "did not answer
+   * in time" into a TargetError that says why.
+   */
+  private engine<T>(work: (docker: Docker) => Promise<T>): Promise<T> {
+    return cancellable(this.options.signal, async () => {
+      try {
+        return await work(await this.docker());
+      } catch (error) {
+        if (isConnectionError(error)) throw connectionProblem(this.config, error);
+        throw error;
+      }
+    });
+  }
+
+  /** Like engine(), holding the deployment's lock: one deploy, stop, start or remove of a deployment at a time. */
+  private locked<T>(
+    deploymentName: string,
+    operation: string,
+    signal: AbortSignal | undefined,
+    work: (docker: Docker) => Promise<T>,
+  ): Promise<T> {
+    return this.engine((docker) =>
+      withLock(new DockerLockStore(docker), { deploymentName, operation }, async (lost) => {
+        try {
+          return await cancellable(anySignal(this.options.signal, signal, lost), () => work(docker));
+        } catch (error) {
+          if (lost.aborted) throw new TargetError(this.name, (lost.reason as Error).message, error);
+          throw error;
+        }
+      }).catch((error: unknown) => {
+        if (error instanceof LockBusyError) throw new TargetError(this.name, error.message, error);
+        throw error;
+      }),
+    );
   }
 
   async ping(): Promise<void> {
-    await this.docker();
+    await this.engine(() => Promise.resolve());
   }
 
   async deploy(stack: RenderedStack, options: DeployOptions = {}): Promise<DeployResult> {
@@ -147,13 +236,26 @@ export class DockerTarget implements Target {
     let docker: Docker;
     try {
       options.onProgress?.({ step: 'connect', message: `connecting to ${this.name}` });
-      docker = await this.docker();
+      docker = await cancellable(options.signal, () => this.docker());
     } catch (error) {
+      if (isCancellation(error)) throw new DeployError('connect', 'the deploy was cancelled', error);
       throw new DeployError('connect', `engine unreachable: ${(error as Error).message}`, error);
     }
-    return stack.targetType === 'docker'
-      ? deployContainer(docker, stack, options)
-      : deployCompose(docker, stack, options);
+    const strategy = stack.targetType === 'docker' ? deployContainer : deployCompose;
+    const lockRequest = { deploymentName: stack.deploymentName, operation: 'deploy' };
+    return cancellable(options.signal, async () => {
+      try {
+        return await withLock(new DockerLockStore(docker), lockRequest, (lost) => {
+          // Every engine call of the deploy is cancelled with it, or when the lock is lost under it.
+          const signal = anySignal(options.signal, lost);
+          return cancellable(signal, () => strategy(docker, stack, { ...options, signal }));
+        });
+      } catch (error) {
+        if (error instanceof LockBusyError) throw new DeployError('lock', error.message, error);
+        if (error instanceof DeployError) throw error;
+        throw explainFailure('lock', error);
+      }
+    });
   }
 
   private async containersOf(docker: Docker, deploymentName?: string): Promise<Docker.ContainerInfo[]> {
@@ -179,14 +281,18 @@ export class DockerTarget implements Target {
         const name = info.Labels[LABELS.deployment];
         if (name) groups.set(name, [...(groups.get(name) ?? []), info]);
       }
-      // `docker ps` text does not say whether a killed container ran out of memory: ask only about those.
+      // `docker ps` text does not say whether a killed container ran out of memory, nor whether a container up for
+      // seconds was just restarted after a crash: ask only about those.
       const oomKilled = new Map<string, boolean>();
+      const restarted = new Set<string>();
       await Promise.all(
         containers
-          .filter((info) => exitCodeFromStatus(info.Status) === KILLED_EXIT_CODE)
+          .filter((info) => exitCodeFromStatus(info.Status) === KILLED_EXIT_CODE || upBriefly(info.Status))
           .map(async (info) => {
             try {
-              oomKilled.set(info.Id, (await docker.getContainer(info.Id).inspect()).State.OOMKilled);
+              const inspected = await docker.getContainer(info.Id).inspect();
+              oomKilled.set(info.Id, inspected.State.OOMKilled);
+              if (restartedRecently(inspected)) restarted.add(info.Id);
             } catch (error) {
               // Removed since the listing: it counts as the listing saw it.
               if (statusCodeOf(error) !== 404) throw error;
@@ -195,29 +301,38 @@ export class DockerTarget implements Target {
       );
       return [...groups]
         .sort(([a], [b]) => a.localeCompare(b))
-        .map(([deploymentName, containers]) => ({
-          deploymentName,
-          stackName: containers[0].Labels[LABELS.stack],
-          targetType: containers[0].Labels[TARGET_TYPE_LABEL],
-          state: overallState(
-            containers.map((info) => ({
-              state: unitState(
-                info.State,
-                exitCodeFromStatus(info.Status),
-                healthFromStatus(info.Status),
-                oomKilled.get(info.Id),
-              ),
-              health: healthFromStatus(info.Status),
-            })),
-          ),
-          unitCount: containers.length,
-        }));
+        .map(([deploymentName, containers]) => {
+          const oneShots = oneShotServices(containers);
+          const units = containers.map((info) => ({
+            state: unitState(
+              info.State,
+              exitCodeFromStatus(info.Status),
+              healthFromStatus(info.Status),
+              oomKilled.get(info.Id),
+              restarted.has(info.Id),
+            ),
+            health: healthFromStatus(info.Status),
+            exitCode: exitCodeFromStatus(info.Status),
+            oneShot: oneShots.has(info.Labels[COMPOSE_LABELS.service]),
+          }));
+          const state = overallState(units);
+          const summary: DeploymentSummary = {
+            deploymentName,
+            stackName: containers[0].Labels[LABELS.stack],
+            targetType: containers[0].Labels[TARGET_TYPE_LABEL],
+            state,
+            unitCount: containers.length,
+          };
+          if (state === 'exited') summary.exitCode = endedExitCode(units);
+          return summary;
+        });
     });
   }
 
   async status(deploymentName: string): Promise<DeploymentStatus> {
     return this.engine(async (docker) => {
       const containers = await this.requireContainers(docker, deploymentName);
+      const oneShots = oneShotServices(containers);
       const units = await Promise.all(
         containers.map(async (info): Promise<UnitStatus> => {
           const inspected = await docker.getContainer(info.Id).inspect();
@@ -227,26 +342,41 @@ export class DockerTarget implements Target {
             name: containerName(info),
             service: info.Labels[COMPOSE_LABELS.service],
             kind: 'container',
-            state: unitState(inspected.State.Status, inspected.State.ExitCode, health, inspected.State.OOMKilled),
+            state: unitState(
+              inspected.State.Status,
+              inspected.State.ExitCode,
+              health,
+              inspected.State.OOMKilled,
+              restartedRecently(inspected),
+            ),
             restarts: inspected.RestartCount,
             ports: formatPorts(info.Ports),
             createdAt: new Date(inspected.Created),
             image: info.Image,
           };
           if (health === 'healthy' || health === 'unhealthy' || health === 'starting') unit.health = health;
-          if (inspected.State.Status === 'exited') unit.reason = `exited with code ${inspected.State.ExitCode}`;
+          if (oneShots.has(info.Labels[COMPOSE_LABELS.service])) unit.oneShot = true;
+          if (inspected.State.Status === 'exited' || unit.state === 'restarting') {
+            unit.exitCode = inspected.State.ExitCode;
+            unit.reason =
+              unit.state === 'restarting'
+                ? `restarting: its last run exited with code ${inspected.State.ExitCode}`
+                : `exited with code ${inspected.State.ExitCode}`;
+          }
           if (inspected.State.Error) unit.reason = inspected.State.Error;
           return unit;
         }),
       );
       units.sort((a, b) => a.name.localeCompare(b.name));
-      return {
+      const status: DeploymentStatus = {
         deploymentName,
         stackName: containers[0].Labels[LABELS.stack],
         targetType: containers[0].Labels[TARGET_TYPE_LABEL],
         state: overallState(units),
         units,
       };
+      if (status.state === 'exited') status.exitCode = endedExitCode(units);
+      return status;
     });
   }
 
@@ -272,7 +402,7 @@ export class DockerTarget implements Target {
   }
 
   async remove(deploymentName: string, options: RemoveOptions = {}): Promise<RemoveResult> {
-    return this.engine(async (docker) => {
+    return this.locked(deploymentName, 'remove', options.signal, async (docker) => {
       const containers = await this.containersOf(docker, deploymentName);
       const volumes = ((await docker.listVolumes({ filters: labelFilter(deploymentName) })).Volumes ?? []).filter((v) =>
         belongsTo(v.Labels, deploymentName),
@@ -325,16 +455,16 @@ export class DockerTarget implements Target {
     });
   }
 
-  async stop(deploymentName: string): Promise<void> {
-    return this.engine(async (docker) => {
+  async stop(deploymentName: string, options: OperationOptions = {}): Promise<void> {
+    return this.locked(deploymentName, 'stop', options.signal, async (docker) => {
       const failures = await stopContainers(docker, await this.requireContainers(docker, deploymentName));
       if (failures.length > 0)
         throw new TargetError(this.name, `could not stop all of '${deploymentName}': ${failures.join('; ')}`);
     });
   }
 
-  async start(deploymentName: string): Promise<void> {
-    return this.engine(async (docker) => {
+  async start(deploymentName: string, options: OperationOptions = {}): Promise<void> {
+    return this.locked(deploymentName, 'start', options.signal, async (docker) => {
       const failures = await startContainers(docker, await this.requireContainers(docker, deploymentName));
       if (failures.length > 0)
         throw new TargetError(this.name, `could not start all of '${deploymentName}': ${failures.join('; ')}`);
@@ -360,6 +490,11 @@ export class DockerTarget implements Target {
   dispose(): void {
     for (const watcher of [...this.watchers]) watcher.dispose();
   }
+}
+
+/** Aborts when any of the given signals does. */
+function anySignal(...signals: (AbortSignal | undefined)[]): AbortSignal {
+  return AbortSignal.any(signals.filter((signal): signal is AbortSignal => signal !== undefined));
 }
 
 function rankKind(entry: string): number {
@@ -395,6 +530,11 @@ function healthFromStatus(status: string): UnitStatus['health'] {
   const match = /\((healthy|unhealthy|health: starting)\)/.exec(status);
   if (!match) return undefined;
   return match[1] === 'health: starting' ? 'starting' : (match[1] as 'healthy' | 'unhealthy');
+}
+
+/** "Up 3 seconds", "Up Less than a second", "Up About a minute": started within about a minute. */
+function upBriefly(status: string): boolean {
+  return /^Up (Less than a second|\d+ seconds|About a minute)/.test(status);
 }
 
 function exitCodeFromStatus(status: string): number | undefined {

@@ -3,27 +3,14 @@
  * created and attached, health and completion waits, and taking an old deployment's containers away on redeploy.
  */
 import type Docker from 'dockerode';
+import { sleep } from '../deadline';
 import { DeployError, DeployProgress, LABELS } from '../target';
 import { ContainerSpec } from './containerSpec';
+import { containerProblem, lastLogLines } from './converge';
 import { CreatedResources, engineMessage, statusCodeOf } from './failures';
 import { belongsTo, labelFilter } from './labels';
 
 const POLL_INTERVAL_MS = 250;
-
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new DeployError('cancelled', 'the deploy was cancelled'));
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new DeployError('cancelled', 'the deploy was cancelled'));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 export interface NetworkRequest {
   name: string;
@@ -117,7 +104,7 @@ export async function createContainer(
   return container;
 }
 
-/** Waits until the container's health check reports healthy; "health check never passed" otherwise. */
+/** Waits until the container's health check reports healthy; a container that dies first fails with its exit code. */
 export async function waitHealthy(
   docker: Docker,
   containerId: string,
@@ -125,21 +112,25 @@ export async function waitHealthy(
   signal?: AbortSignal,
 ): Promise<void> {
   const deadline = Date.now() + spec.healthWaitMs;
+  const watched = { id: containerId, name: spec.containerName };
   for (;;) {
     const info = await docker.getContainer(containerId).inspect();
     const health = info.State.Health;
     if (health?.Status === 'healthy') return;
     const lastOutput = health?.Log?.at(-1)?.Output?.trim();
     const detail = lastOutput ? ` (last check said: ${lastOutput.slice(0, 200)})` : '';
+    // A process that exits or restarts is reported as such, never as "unhealthy" (which the engine also says then).
+    const died =
+      info.State.Running && !info.State.Restarting && info.RestartCount === 0 ? undefined : containerProblem(info);
+    if (died)
+      throw new DeployError(
+        'wait for health',
+        `${spec.containerName} ${died} before its health check passed${await lastLogLines(docker, watched)}`,
+      );
     if (health?.Status === 'unhealthy')
       throw new DeployError(
         'wait for health',
         `health check never passed: ${spec.containerName} is unhealthy${detail}`,
-      );
-    if (!info.State.Running)
-      throw new DeployError(
-        'wait for health',
-        `health check never passed: ${spec.containerName} stopped (exit code ${info.State.ExitCode}) before it became healthy`,
       );
     if (Date.now() > deadline)
       throw new DeployError(
@@ -150,7 +141,7 @@ export async function waitHealthy(
   }
 }
 
-/** Waits for a one-shot container to finish; a non-zero exit code fails the deploy. */
+/** Waits for a one-shot container to finish; a non-zero exit code fails the deploy, with the container's last logs. */
 export async function waitCompleted(
   docker: Docker,
   containerId: string,
@@ -161,7 +152,10 @@ export async function waitCompleted(
     const info = await docker.getContainer(containerId).inspect();
     if (!info.State.Running && info.State.Status !== 'created') {
       if (info.State.ExitCode === 0) return;
-      throw new DeployError('wait for completion', `${name} exited with code ${info.State.ExitCode}`);
+      throw new DeployError(
+        'wait for completion',
+        `${name} exited with code ${info.State.ExitCode}${await lastLogLines(docker, { id: containerId, name })}`,
+      );
     }
     await sleep(POLL_INTERVAL_MS, signal);
   }

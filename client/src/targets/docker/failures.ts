@@ -3,6 +3,7 @@
  * into the plain-words causes users see (image missing, port already allocated, name in use, engine unreachable).
  */
 import type Docker from 'dockerode';
+import { DeadlineError, isCancellation, uncancellable } from '../deadline';
 import { DeployError } from '../target';
 import { isConnectionError } from './connection';
 
@@ -26,9 +27,11 @@ export function statusCodeOf(error: unknown): number | undefined {
 /** Names the cause of a failed step in the words the user needs, keeping the engine's message for detail. */
 export function explainFailure(step: string, error: unknown): DeployError {
   if (error instanceof DeployError) return error;
+  if (isCancellation(error)) return new DeployError(step, 'the deploy was cancelled', error);
   const message = engineMessage(error);
   let words: string;
-  if (isConnectionError(error)) words = `engine unreachable: ${message}`;
+  if (error instanceof DeadlineError) words = `the Docker engine at ${message}`;
+  else if (isConnectionError(error)) words = `engine unreachable: ${message}`;
   else if (/port is already allocated|address already in use/i.test(message))
     words = `port already allocated: ${message}`;
   else if (statusCodeOf(error) === 409 && /already in use/i.test(message))
@@ -100,7 +103,8 @@ export async function allOrNothing<T>(
   } catch (error) {
     const failure = explainFailure(current, error);
     const removed = created.describe();
-    const leftovers = await created.rollback();
+    // Rollback must happen even when the deploy was cancelled: it runs outside the cancellation (under deadlines).
+    const leftovers = await uncancellable(() => created.rollback());
     if (removed.length === 0) throw failure;
     const outcome =
       leftovers.length === 0
