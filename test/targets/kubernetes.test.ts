@@ -414,7 +414,7 @@ describe('Kubernetes target against the loopback Kubernetes API server', () => {
       data: { mode: 'dev' },
     });
     await assert.rejects(target('loopback').deploy(stack(SHOP_LIST)), {
-      name: 'DeployError',
+      name: 'KubernetesDeployError',
       message:
         'Deploy of "web-prod" failed at inspect: ConfigMap shop/web-config already exists and was not created by WindFlow. Rename it in the template or remove it from the cluster. Nothing was applied.',
     });

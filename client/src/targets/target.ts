@@ -64,6 +64,8 @@ export interface DeployOptions {
   sourceFile?: string;
   /** How long everything must stay up (not exit, not restart) after it started before the deploy succeeds. */
   settleMs?: number;
+  /** How long a deploy may wait for its workloads to roll out before it fails and undoes itself (Kubernetes). */
+  timeoutMs?: number;
 }
 
 export interface DeployResult {

@@ -31,10 +31,12 @@ import {
   loadKubernetesClient,
   targetFailure,
 } from './connection';
+import { HeldLock, LockBusyError, acquireLock } from '../lock';
 import { isRecord, recordManifest, recordName, recordedManifests } from './appliedRecord';
 import { Convergence } from './convergence';
 import { withApiDefaults } from './defaults';
 import { KubeconfigError } from './discover';
+import { LeaseLockStore, leaseName } from './leaseLock';
 import { RolloutEvent, RolloutObject, eventTime } from './rollout';
 import { KubernetesVersion, parseServerVersion } from './version';
 import {
@@ -120,6 +122,10 @@ function objectKey(object: {
 }): string {
   const group = object.apiVersion.includes('/') ? object.apiVersion.split('/')[0] : '';
   return `${group}|${object.kind}|${object.metadata.namespace ?? ''}|${object.metadata.name}`;
+}
+
+function anySignal(...signals: (AbortSignal | undefined)[]): AbortSignal {
+  return AbortSignal.any(signals.filter((signal): signal is AbortSignal => signal !== undefined));
 }
 
 /** Whether a live object carries our labels for this deployment (and so may be updated by its deploy). */
@@ -220,10 +226,19 @@ export class KubernetesTarget implements Target {
         throw new DeployError('validate', `Invalid template: ${error.message}`, error);
       throw error;
     }
-    const deadline = Date.now() + (this.options.rolloutTimeoutMs ?? DEFAULT_ROLLOUT_TIMEOUT_MS);
     const connection = await this.connect().catch((error: unknown) => {
       throw new DeployError('connect', (error as Error).message, error);
     });
+    return this.deployTo(connection, stack, manifests, options);
+  }
+
+  private async deployTo(
+    connection: Connection,
+    stack: RenderedStack,
+    manifests: readonly KubernetesManifest[],
+    options: DeployOptions,
+  ): Promise<DeployResult> {
+    const deadline = Date.now() + (options.timeoutMs ?? this.options.rolloutTimeoutMs ?? DEFAULT_ROLLOUT_TIMEOUT_MS);
     const labels = deploymentLabels(stack.stackName, stack.deploymentName);
     const objects = inApplyOrder(
       manifests.map((manifest) => withApiDefaults(withDeploymentLabels(manifest, labels, connection.namespace))),
@@ -246,47 +261,38 @@ export class KubernetesTarget implements Target {
     });
     if (unserved.length > 0) throw fail('discover', `${unserved.join('; ')}. Nothing was applied.`);
 
-    let previous: FoundObject[];
-    let existing: Map<string, FoundObject>;
+    const created: FoundObject[] = [];
+    const updated: KubernetesManifest[] = [];
+    let previous: FoundObject[] = [];
     let record: KubernetesManifest[] | undefined;
+    let lock: HeldLock | undefined;
+    let step = 'namespace';
+    const checkCancelled = (signal?: AbortSignal) => {
+      if (signal?.aborted) throw new Error('the deploy was cancelled');
+    };
     try {
+      checkCancelled(options.signal);
+      // The namespaces first: the target's own holds the deployment's lock and its record of what was applied.
+      await this.ensureNamespaces(connection, objects, created, report);
+      step = 'lock';
+      lock = await this.lock(connection, stack.deploymentName, 'deploy');
+      // Losing the lock midway cancels the deploy, which then undoes itself.
+      const signal = anySignal(options.signal, lock.lost);
+      step = 'inspect';
+      let existing: Map<string, FoundObject>;
       const selector = this.deploymentSelector(stack.deploymentName);
       [previous, existing, record] = await Promise.all([
         this.findObjects(connection, selector, objects),
         this.readExisting(connection, objects),
         this.readRecord(connection, stack.deploymentName),
       ]);
-    } catch (error) {
-      throw fail('inspect', (error as Error).message, error);
-    }
-    const foreign = objects.filter((object) => {
-      const found = existing.get(objectKey(object));
-      return found !== undefined && !belongsTo(found, stack.deploymentName);
-    });
-    if (foreign.length > 0) {
-      const owners = foreign.map((object) => {
-        const other = existing.get(objectKey(object))?.metadata.labels?.[KUBERNETES_LABELS.deployment];
-        const whose = other ? `belongs to WindFlow deployment "${other}"` : 'was not created by WindFlow';
-        return `${describeObject(object)} already exists and ${whose}`;
-      });
-      throw fail(
-        'inspect',
-        `${owners.join('; ')}. Rename it in the template or remove it from the cluster. Nothing was applied.`,
-      );
-    }
-
-    const created: FoundObject[] = [];
-    const updated: KubernetesManifest[] = [];
-    let step = 'namespace';
-    const checkCancelled = () => {
-      if (options.signal?.aborted) throw new Error('the deploy was cancelled');
-    };
-    try {
-      checkCancelled();
-      await this.ensureNamespaces(connection, objects, created, report);
+      const createdEarlier = new Set(created.map(objectKey));
+      for (const key of createdEarlier) existing.delete(key);
+      this.refuseForeign(objects, existing, stack.deploymentName);
       step = 'apply';
       for (const object of objects) {
-        checkCancelled();
+        checkCancelled(signal);
+        if (createdEarlier.has(objectKey(object))) continue;
         await this.apply(connection, object);
         if (existing.has(objectKey(object))) updated.push(object);
         else created.push(object);
@@ -296,16 +302,17 @@ export class KubernetesTarget implements Target {
       const list = (kind: OrderedKind, selector: string) =>
         this.listKind(connection, kind, selector) as Promise<RolloutObject[]>;
       await new Convergence(connection, list).wait(objects, {
-        selector: this.deploymentSelector(stack.deploymentName),
+        selector,
         deadline,
         pollIntervalMs: this.options.pollIntervalMs ?? 1000,
-        signal: options.signal,
+        signal,
         onProgress: (message) => report('rollout', message),
       });
       step = 'record';
       await this.apply(connection, recordManifest(labels, connection.namespace, objects));
     } catch (failure) {
       const undone = await this.undo(connection, created, updated, record);
+      if (lock) await this.unlock(lock);
       const reason = (failure as Error).message;
       const parts = [/[.:]$/.test(reason) || reason.includes('\n') ? reason : `${reason}.`];
       if (undone.deleted.length > 0) parts.push(`Deleted again: ${undone.deleted.join(', ')}.`);
@@ -323,7 +330,47 @@ export class KubernetesTarget implements Target {
       );
     }
 
-    // Redeploying replaces: what the previous deploy had and this template no longer has goes, except volumes' data.
+    try {
+      await this.replaceStale(connection, stack, objects, previous, report);
+    } finally {
+      await this.unlock(lock);
+    }
+    return {
+      deploymentName: stack.deploymentName,
+      created: created.map(describeObject),
+      updated: updated.map(describeObject),
+      replaced: previous.length > 0,
+    };
+  }
+
+  /** Refuses objects of the template that exist but are not this deployment's: a deploy never takes over. */
+  private refuseForeign(
+    objects: readonly KubernetesManifest[],
+    existing: ReadonlyMap<string, FoundObject>,
+    deploymentName: string,
+  ): void {
+    const owners = objects.flatMap((object) => {
+      const found = existing.get(objectKey(object));
+      if (found === undefined || belongsTo(found, deploymentName)) return [];
+      const other = found.metadata.labels?.[KUBERNETES_LABELS.deployment];
+      const whose = other ? `belongs to WindFlow deployment "${other}"` : 'was not created by WindFlow';
+      return [`${describeObject(object)} already exists and ${whose}`];
+    });
+    if (owners.length > 0) {
+      throw new Error(
+        `${owners.join('; ')}. Rename it in the template or remove it from the cluster. Nothing was applied.`,
+      );
+    }
+  }
+
+  /** Redeploying replaces: what the previous deploy had and this template no longer has goes, except volumes' data. */
+  private async replaceStale(
+    connection: Connection,
+    stack: RenderedStack,
+    objects: readonly KubernetesManifest[],
+    previous: readonly FoundObject[],
+    report: (step: string, message: string) => void,
+  ): Promise<void> {
     const applied = new Set(objects.map(objectKey));
     const stale = previous.filter(
       (object) => !applied.has(objectKey(object)) && object.kind !== PVC_KIND && !isRecord(object),
@@ -343,12 +390,6 @@ export class KubernetesTarget implements Target {
         );
       }
     }
-    return {
-      deploymentName: stack.deploymentName,
-      created: created.map(describeObject),
-      updated: updated.map(describeObject),
-      replaced: previous.length > 0,
-    };
   }
 
   /** The cluster's version ("1.20"), from /version; the editor checks apiVersions against it. */
@@ -714,6 +755,16 @@ export class KubernetesTarget implements Target {
 
   async remove(deploymentName: string, options: RemoveOptions = {}): Promise<RemoveResult> {
     const connection = await this.connect();
+    return this.locked(connection, deploymentName, 'remove', () =>
+      this.removeLocked(connection, deploymentName, options),
+    );
+  }
+
+  private async removeLocked(
+    connection: Connection,
+    deploymentName: string,
+    options: RemoveOptions,
+  ): Promise<RemoveResult> {
     const found = await this.findObjects(connection, this.deploymentSelector(deploymentName));
     if (found.length === 0) throw this.notFound(deploymentName);
     // The record of the last apply is bookkeeping, not something the user deployed: it goes last, unreported.
@@ -747,11 +798,48 @@ export class KubernetesTarget implements Target {
   }
 
   async stop(deploymentName: string): Promise<void> {
-    await this.changeStoppables(deploymentName, 'stop', stopPatch);
+    const connection = await this.connect();
+    await this.locked(connection, deploymentName, 'stop', () =>
+      this.changeStoppables(connection, deploymentName, 'stop', stopPatch),
+    );
   }
 
   async start(deploymentName: string): Promise<void> {
-    await this.changeStoppables(deploymentName, 'start', startPatch);
+    const connection = await this.connect();
+    await this.locked(connection, deploymentName, 'start', () =>
+      this.changeStoppables(connection, deploymentName, 'start', startPatch),
+    );
+  }
+
+  /** Runs `work` holding the deployment's Lease, so it never overlaps a deploy, stop, start or remove of it. */
+  private async locked<T>(
+    connection: Connection,
+    deploymentName: string,
+    operation: string,
+    work: () => Promise<T>,
+  ): Promise<T> {
+    const lock = await this.lock(connection, deploymentName, operation);
+    try {
+      return await work();
+    } finally {
+      await this.unlock(lock);
+    }
+  }
+
+  /** Takes the deployment's Lease; a TargetError saying who holds it, or why it cannot be taken. */
+  private async lock(connection: Connection, deploymentName: string, operation: string): Promise<HeldLock> {
+    try {
+      return await acquireLock(new LeaseLockStore(connection, deploymentName), { deploymentName, operation });
+    } catch (error) {
+      if (error instanceof LockBusyError) throw new TargetError(this.name, error.message, error);
+      const lease = `Lease ${connection.namespace}/${leaseName(deploymentName)}`;
+      throw targetFailure(this.name, `take the lock of "${deploymentName}" (${lease})`, connection.server, error);
+    }
+  }
+
+  private async unlock(lock: HeldLock): Promise<void> {
+    // A Lease we could not delete expires by itself within its lease time; the work's own outcome matters more.
+    await lock.release().catch(() => undefined);
   }
 
   /**
@@ -759,11 +847,11 @@ export class KubernetesTarget implements Target {
    * patch (not an apply) because an apply by the field manager that deployed would drop every field it omits.
    */
   private async changeStoppables(
+    connection: Connection,
     deploymentName: string,
     verb: 'stop' | 'start',
     patchFor: (object: FoundObject) => MergePatch | undefined,
   ): Promise<void> {
-    const connection = await this.connect();
     const selector = this.deploymentSelector(deploymentName);
     const stoppables = (await Promise.all(STOPPABLE_KINDS.map((kind) => this.listKind(connection, kind, selector))))
       .flat()
@@ -971,7 +1059,8 @@ export class KubernetesTarget implements Target {
   /**
    * Namespaces the objects go to must exist. One the template declares is applied first like any object; a missing
    * one it does not declare is created (labelled managed-by windflow but not with the deployment, so removing the
-   * deployment leaves it), and deleted again if the deploy fails.
+   * deployment leaves it), and deleted again if the deploy fails. The target's namespace must exist before the lock
+   * (a Lease in it) is taken: when the template declares it and it is missing, its declaration is applied here.
    */
   private async ensureNamespaces(
     connection: Connection,
@@ -982,12 +1071,15 @@ export class KubernetesTarget implements Target {
     const declared = new Set(
       objects.filter((object) => object.kind === 'Namespace').map((object) => object.metadata.name),
     );
-    const needed = new Set(
-      objects.map((object) => object.metadata.namespace).filter((namespace): namespace is string => !!namespace),
-    );
+    const needed = new Set([
+      connection.namespace,
+      ...objects.map((object) => object.metadata.namespace).filter((namespace): namespace is string => !!namespace),
+    ]);
     for (const namespace of needed) {
-      if (declared.has(namespace)) continue;
-      const manifest: KubernetesManifest = {
+      if (declared.has(namespace) && namespace !== connection.namespace) continue;
+      const manifest: KubernetesManifest = objects.find(
+        (object) => object.kind === 'Namespace' && object.metadata.name === namespace,
+      ) ?? {
         apiVersion: 'v1',
         kind: 'Namespace',
         metadata: { name: namespace, labels: { [KUBERNETES_LABELS.managedBy]: 'windflow' } },
