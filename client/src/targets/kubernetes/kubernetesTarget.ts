@@ -263,7 +263,7 @@ export class KubernetesTarget implements Target {
 
     const created: FoundObject[] = [];
     const updated: KubernetesManifest[] = [];
-    let previous: FoundObject[] = [];
+    let previous: FoundObject[];
     let record: KubernetesManifest[] | undefined;
     let lock: HeldLock | undefined;
     let step = 'namespace';
