@@ -171,12 +171,12 @@ export class Convergence {
       entry.pods.forEach((pod) => uids.add(pod.metadata.uid ?? ''));
       const warnings = warningsAbout(events, uids);
       lines.push(...warnings.slice(-WARNINGS_PER_WORKLOAD).map((warning) => `  event: ${warning}`));
-      const crashed = entry.pods.find((pod) => crashedContainer(pod) !== undefined);
-      if (crashed) {
-        const container = crashedContainer(crashed) ?? '';
-        const logLines = await this.lastLogLines(crashed, container);
+      const crashedPod = entry.pods.find((pod) => crashedContainer(pod) !== undefined);
+      const crashed = crashedPod && crashedContainer(crashedPod);
+      if (crashedPod && crashed) {
+        const logLines = await this.lastLogLines(crashedPod, crashed.container, crashed.previous);
         if (logLines.length > 0) {
-          lines.push(`  last log lines of ${crashed.metadata.name}/${container}:`);
+          lines.push(`  last log lines of ${crashedPod.metadata.name}/${crashed.container}:`);
           lines.push(...logLines.map((line) => `    ${line}`));
         }
       }
@@ -199,8 +199,11 @@ export class Convergence {
     return lists.flat();
   }
 
-  /** The last lines the crashed container wrote before it died (its previous instance), else of its current one. */
-  private async lastLogLines(pod: RolloutPod, container: string): Promise<string[]> {
+  /**
+   * The last lines the crashed container wrote, from the instance that ended (`previous`) or else the other one. The
+   * kubelet answers with a sentence instead of logs when it already removed that instance: then try the other.
+   */
+  private async lastLogLines(pod: RolloutPod, container: string, previous: boolean): Promise<string[]> {
     const core: CoreV1Api = this.connection.kubeConfig.makeApiClient(this.connection.k8s.CoreV1Api);
     const request = {
       name: pod.metadata.name,
@@ -208,16 +211,18 @@ export class Convergence {
       container,
       tailLines: LOG_LINES,
     };
-    for (const previous of [true, false]) {
+    let failure = '';
+    for (const instance of [previous, !previous]) {
       try {
-        const text = await core.readNamespacedPodLog({ ...request, previous });
+        const text = await core.readNamespacedPodLog({ ...request, previous: instance });
         const lines = text.split('\n').filter((line) => line !== '');
+        if (lines.length === 1 && /^unable to retrieve container logs/.test(lines[0])) continue;
         if (lines.length > 0) return lines.slice(-LOG_LINES);
       } catch (error) {
-        if (!previous) return [`(logs unavailable: ${explainFailure(error, this.connection.server)})`];
+        failure = explainFailure(error, this.connection.server);
       }
     }
-    return [];
+    return failure ? [`(logs unavailable: ${failure})`] : [];
   }
 }
 

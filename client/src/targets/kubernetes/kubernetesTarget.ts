@@ -37,6 +37,15 @@ import { Convergence } from './convergence';
 import { withApiDefaults } from './defaults';
 import { KubeconfigError } from './discover';
 import { LeaseLockStore, leaseName } from './leaseLock';
+import {
+  ExecOptions,
+  ExecSession,
+  PodRef,
+  PortForwardSession,
+  describePod,
+  execInPod,
+  forwardPort,
+} from './podActions';
 import { RolloutEvent, RolloutObject, eventTime } from './rollout';
 import { KubernetesVersion, parseServerVersion } from './version';
 import {
@@ -390,6 +399,55 @@ export class KubernetesTarget implements Target {
         );
       }
     }
+  }
+
+  /** A `kubectl describe`-like text of one pod of the deployment, with its events. */
+  async describePod(deploymentName: string, podName: string): Promise<string> {
+    const connection = await this.connect();
+    const pod = await this.podOf(connection, deploymentName, podName);
+    return describePod(connection, pod).catch((error: unknown) => {
+      throw targetFailure(this.name, `describe pod ${pod.namespace}/${pod.name}`, connection.server, error);
+    });
+  }
+
+  /** Forwards 127.0.0.1:`localPort` (0: a free one) to `remotePort` of the pod, through the API server. */
+  async forwardPort(
+    deploymentName: string,
+    podName: string,
+    remotePort: number,
+    localPort = 0,
+  ): Promise<PortForwardSession> {
+    const connection = await this.connect();
+    const pod = await this.podOf(connection, deploymentName, podName);
+    return forwardPort(connection, pod, remotePort, localPort).catch((error: unknown) => {
+      throw targetFailure(this.name, `listen on 127.0.0.1:${localPort}`, connection.server, error);
+    });
+  }
+
+  /** Runs a command (by default a shell) in a container of the pod, through the API server. */
+  async exec(deploymentName: string, podName: string, options: ExecOptions): Promise<ExecSession> {
+    const connection = await this.connect();
+    const pod = await this.podOf(connection, deploymentName, podName);
+    return execInPod(connection, pod, options).catch((error: unknown) => {
+      throw targetFailure(this.name, `exec in pod ${pod.namespace}/${pod.name}`, connection.server, error);
+    });
+  }
+
+  /** The pod named `podName` among the deployment's pods: pod actions reach only pods carrying its label. */
+  private async podOf(connection: Connection, deploymentName: string, podName: string): Promise<PodRef> {
+    const pods = await this.listKind(
+      connection,
+      { kind: 'Pod', apiVersion: 'v1' },
+      this.deploymentSelector(deploymentName),
+    );
+    const pod = pods.find((candidate) => candidate.metadata.name === podName);
+    if (!pod) {
+      throw new TargetError(
+        this.name,
+        `No pod "${podName}" in deployment "${deploymentName}" on Kubernetes target "${this.name}"`,
+      );
+    }
+    return { namespace: pod.metadata.namespace ?? connection.namespace, name: podName };
   }
 
   /** The cluster's version ("1.20"), from /version; the editor checks apiVersions against it. */

@@ -233,11 +233,19 @@ export function hopelessContainer(pod: RolloutPod): { container: string; reason:
   return undefined;
 }
 
-/** A container that has crashed before (its logs with `previous` say why), if any. */
-export function crashedContainer(pod: RolloutPod): string | undefined {
-  return containerStatuses(pod).find(
-    (status) => status.state?.waiting?.reason === 'CrashLoopBackOff' || status.lastState?.terminated !== undefined,
-  )?.name;
+/**
+ * A container that crashed, and where its last words are: in its current instance while that is the one that ended,
+ * in the previous one while the kubelet waits to restart it (CrashLoopBackOff).
+ */
+export function crashedContainer(pod: RolloutPod): { container: string; previous: boolean } | undefined {
+  for (const status of containerStatuses(pod)) {
+    const terminated = status.state?.terminated;
+    if (terminated && terminated.exitCode !== 0) return { container: status.name, previous: false };
+    if (status.state?.waiting?.reason === 'CrashLoopBackOff' || status.lastState?.terminated !== undefined) {
+      return { container: status.name, previous: true };
+    }
+  }
+  return undefined;
 }
 
 /**
