@@ -190,11 +190,9 @@ export async function forwardPort(
     // frame is just the port number (two bytes): not an error.
     const errors = new Writable({
       write(chunk: Buffer, _encoding, callback) {
-        const text = chunk
-          .toString('utf8')
-          .replace(/[\u0000-\u001f]/g, '')
-          .trim();
-        if (text !== '' && !/^\d*$/.test(text)) {
+        const printable = [...chunk.toString('utf8')].filter((character) => character >= ' ' && character !== '\ufffd');
+        const text = printable.join('').trim();
+        if (text !== '') {
           session.onError?.(text);
           socket.destroy();
         }
