@@ -8,10 +8,17 @@ export const deployCommand: CliCommand = {
   name: 'deploy',
   summary: 'render a stack and deploy it to a target (all or nothing)',
   usage:
-    'windflow-stack deploy <file> [--target NAME] [--target-file FILE] [--name DEPLOYMENT] [--set key=value]... [--values FILE]',
+    'windflow-stack deploy <file> [--target NAME] [--target-file FILE] [--name DEPLOYMENT] [--set key=value]... [--values FILE] [--timeout SECONDS]',
   async run(context: CliContext): Promise<number> {
-    const args = parseArgs(context.args, { options: [...TARGET_OPTIONS, 'name', 'values'], repeatable: ['set'] });
+    const args = parseArgs(context.args, {
+      options: [...TARGET_OPTIONS, 'name', 'values', 'timeout'],
+      repeatable: ['set'],
+    });
     if (args.positionals.length !== 1) throw new UsageError('name exactly one stack file');
+    const timeoutText = args.options.get('timeout');
+    const timeoutSeconds = timeoutText === undefined ? undefined : Number(timeoutText);
+    if (timeoutSeconds !== undefined && (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0))
+      throw new UsageError(`--timeout must be a number of seconds greater than 0, not '${timeoutText}'`);
     const input = await readStackInput({
       file: args.positionals[0],
       cwd: context.cwd,
@@ -38,6 +45,7 @@ export const deployCommand: CliCommand = {
         `deploying ${stack.deploymentName} (${stack.stackName}, ${stack.targetType}) to ${target.name}\n`,
       );
       const result = await target.deploy(stack, {
+        timeoutMs: timeoutSeconds === undefined ? undefined : timeoutSeconds * 1000,
         signal: context.signal,
         sourceFile: input.file,
         onProgress: (progress) => context.stderr.write(mask(`[${progress.step}] ${progress.message}\n`)),
