@@ -16,6 +16,7 @@ import type { CoreV1Api, KubeConfig, RbacAuthorizationV1Api } from '@kubernetes/
 import { loadKubernetesClient } from '../../client/src/targets/kubernetes/connection';
 import { KubernetesDeployError, KubernetesTarget } from '../../client/src/targets/kubernetes/kubernetesTarget';
 import { DeployProgress, LogLine, RenderedStack } from '../../client/src/targets/target';
+import { runInProcess } from '../cli/inProcess';
 
 const CLUSTER_DIR = process.env.REAL_KUBE_DIR ?? '/var/cache/real-kube';
 const KUBECONFIG = process.env.REAL_KUBE_KUBECONFIG ?? path.join(CLUSTER_DIR, 'kubeconfig');
@@ -516,6 +517,58 @@ describe('Kubernetes target on a real cluster (real-kube, Kubernetes 1.20)', fun
         : undefined;
     });
     assert.equal((await real.status('restore')).state, 'running');
+  });
+
+  it('through the CLI: deploy waits for a container that crashed once, logs --previous, pod/container prefixes', async () => {
+    const ns = await namespace('cli');
+    const targetFile = path.join(scratch, 'targets.yaml');
+    fs.writeFileSync(
+      targetFile,
+      `- name: real\n  kind: kubernetes\n  context: ${CONTEXT}\n  kubeconfig: ${KUBECONFIG}\n  namespace: ${ns}\n`,
+    );
+    const stackFile = path.join(scratch, 'once.stack.yaml');
+    const script =
+      'if [ -f /state/ran ]; then echo "second run"; exec sleep 3600; fi; touch /state/ran; echo "first run"; exit 1';
+    const template = deployment(
+      'once',
+      1,
+      [container('main', script, { volumeMounts: [{ name: 'state', mountPath: '/state' }] })],
+      {
+        volumes: [{ name: 'state', emptyDir: {} }],
+      },
+    );
+    fs.writeFileSync(
+      stackFile,
+      [
+        'metadata:',
+        '  name: once',
+        '  version: "1.0.0"',
+        '  category: Tests',
+        '  author: WindFlow Stacks',
+        '  license: MIT',
+        '  description: A container that crashes on its first run only.',
+        '  target_type: kubernetes',
+        `template: ${JSON.stringify(template)}`,
+        'variables: {}',
+      ].join('\n'),
+    );
+    const cli = (...args: string[]) => runInProcess([...args, '--target', 'real', '--target-file', targetFile]);
+    const deployed = await cli('deploy', stackFile, '--name', 'once', '--timeout', '60');
+    assert.equal(deployed.code, 0, deployed.stderr);
+    assert.match(deployed.stderr, /\[rollout\] Deployment .*\/once: 1 of 1 replicas available/);
+    const status = await cli('status', 'once');
+    assert.equal(status.code, 0, status.stdout);
+    assert.match(status.stdout, /^once-[a-z0-9]+-[a-z0-9]+ +once +running +- +1 /m);
+    const logs = await cli('logs', 'once');
+    assert.match(logs.stdout, /^once-[a-z0-9]+-[a-z0-9]+\/main \| second run$/m);
+    const previous = await cli('logs', 'once', '--previous');
+    assert.match(previous.stdout, /^once-[a-z0-9]+-[a-z0-9]+\/main \| first run$/m);
+    assert.doesNotMatch(previous.stdout, /second run/);
+    await cli('stop', 'once');
+    const stopped = await cli('status', 'once');
+    assert.match(stopped.stdout, /^once \(once, kubernetes\): stopped$/m);
+    assert.equal((await cli('remove', 'once')).code, 0);
+    await nothingLeft(ns, 'once');
   });
 
   it('explains RBAC refusals of a limited user, and a namespace it may not create', async () => {
