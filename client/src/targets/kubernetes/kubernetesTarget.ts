@@ -317,8 +317,6 @@ export class KubernetesTarget implements Target {
         signal,
         onProgress: (message) => report('rollout', message),
       });
-      step = 'record';
-      await this.apply(connection, recordManifest(labels, connection.namespace, objects));
     } catch (failure) {
       const undone = await this.undo(connection, created, updated, record);
       if (lock) await this.unlock(lock);
@@ -340,6 +338,13 @@ export class KubernetesTarget implements Target {
     }
 
     try {
+      // Without the record a later failed redeploy cannot restore this state, but this deploy did succeed.
+      await this.apply(connection, recordManifest(labels, connection.namespace, objects)).catch((error: unknown) =>
+        report(
+          'record',
+          `Could not keep the record of this deploy (a failed redeploy will not restore it): ${(error as Error).message}`,
+        ),
+      );
       await this.replaceStale(connection, stack, objects, previous, report);
     } finally {
       await this.unlock(lock);
