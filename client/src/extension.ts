@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { DeployCodeLensProvider } from './codeLens';
 import { registerDeploymentCommands } from './commands/deploymentCommands';
+import { registerPodCommands } from './commands/podCommands';
 import { registerEditorCommands } from './commands/editorCommands';
 import { registerTargetCommands } from './commands/targetCommands';
 import { Deployer } from './deployer';
@@ -60,6 +61,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       history,
       log,
     }),
+    ...registerPodCommands({ targets, log }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
       log.info('Workspace trusted: deploying and AI features are on');
       targets.reload();

@@ -231,7 +231,8 @@ describe('Kubernetes target against the loopback Kubernetes API server', () => {
     });
     assert.deepEqual(
       server.requests.filter((request) => request.verb === 'apply').map((request) => request.resource),
-      ['namespaces', 'secrets', 'configmaps', 'services', 'deployments.apps'],
+      ['namespaces', 'secrets', 'configmaps', 'services', 'deployments.apps', 'secrets'],
+      'the objects, then the record of what was applied',
     );
     assert.equal(progress[0], 'Created Namespace shop');
     const stored = server.get('Deployment', 'shop', 'web');
@@ -253,7 +254,6 @@ describe('Kubernetes target against the loopback Kubernetes API server', () => {
   });
 
   it('shows status with workloads and pods, including a failing pod reason', async () => {
-    server.setPodFault('worker', { reason: 'ImagePullBackOff' });
     await target('loopback').deploy(
       stack({
         apiVersion: 'v1',
@@ -261,6 +261,10 @@ describe('Kubernetes target against the loopback Kubernetes API server', () => {
         items: [deployment('web', undefined, 2), deployment('worker', undefined, 1)],
       }),
     );
+    // The worker's image goes away after the deploy: its pods fail once restarted.
+    server.setPodFault('worker', { reason: 'ImagePullBackOff' });
+    await target('loopback').stop('web-prod');
+    await target('loopback').start('web-prod');
     const status = await target('loopback').status('web-prod');
     assert.equal(status.state, 'partial');
     assert.equal(status.stackName, 'Shop-Stack');
@@ -402,37 +406,49 @@ describe('Kubernetes target against the loopback Kubernetes API server', () => {
     });
   });
 
-  it('rolls back what a failed deploy created and reports what it updated', async () => {
+  it('refuses to take over an object it did not create, before applying anything', async () => {
     server.seed({
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: { name: 'web-config', namespace: 'shop' },
       data: { mode: 'dev' },
     });
-    server.seed({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } });
+    await assert.rejects(target('loopback').deploy(stack(SHOP_LIST)), {
+      name: 'KubernetesDeployError',
+      message:
+        'Deploy of "web-prod" failed at inspect: ConfigMap shop/web-config already exists and was not created by WindFlow. Rename it in the template or remove it from the cluster. Nothing was applied.',
+    });
+    assert.deepEqual(
+      server.requests.filter((request) => request.verb === 'apply'),
+      [],
+    );
+    assert.deepEqual((server.get('ConfigMap', 'shop', 'web-config') as { data: unknown }).data, { mode: 'dev' });
+  });
+
+  it('restores what a failed redeploy updated to the previous deploy and deletes what it created', async () => {
+    const configMap = (mode: string) => ({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'web-config', namespace: 'shop' },
+      data: { mode },
+    });
+    const namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } };
+    await target('loopback').deploy(stack({ apiVersion: 'v1', kind: 'List', items: [namespace, configMap('prod')] }));
     server.rejectApply('Service', 'web', 'spec.ports: Required value');
     await assert.rejects(target('loopback').deploy(stack(SHOP_LIST, 'web-prod', ['s3cr3t-pw'])), (error: unknown) => {
       assert.ok(error instanceof KubernetesDeployError);
       assert.equal(error.step, 'apply');
-      assert.deepEqual(error.rolledBack, ['Secret shop/db']);
-      assert.deepEqual(error.updated, ['Namespace shop', 'ConfigMap shop/web-config']);
-      assert.match(
+      assert.deepEqual(error.rolledBack, ['Secret shop/db', 'Namespace shop', 'ConfigMap shop/web-config']);
+      assert.deepEqual(error.leftover, []);
+      assert.equal(
         error.message,
-        /^Deploy of "web-prod" failed at apply: Service shop\/web was refused: the API server answered 422 Invalid: Service "web" is invalid: spec\.ports: Required value\. Deleted again: Secret shop\/db\. Updated before the failure and left as updated: Namespace shop, ConfigMap shop\/web-config\.$/,
+        'Deploy of "web-prod" failed at apply: Service shop/web was refused: the API server answered 422 Invalid: Service "web" is invalid: spec.ports: Required value. Deleted again: Secret shop/db. Restored as the previous deploy left it: Namespace shop, ConfigMap shop/web-config.',
       );
       return true;
     });
-    assert.deepEqual(server.names('Secret'), []);
+    assert.deepEqual(server.names('Secret'), ['default/windflow-applied-web-prod']);
     assert.deepEqual(server.names('Deployment'), []);
-    const configMap = server.get('ConfigMap', 'shop', 'web-config') as {
-      data: Record<string, string>;
-      metadata: { managedFields: { manager: string }[] };
-    };
-    assert.deepEqual(configMap.data, { mode: 'prod' }, 'forced apply took the field from kubectl');
-    assert.deepEqual(
-      configMap.metadata.managedFields.map((entry) => entry.manager),
-      ['windflow'],
-    );
+    assert.deepEqual((server.get('ConfigMap', 'shop', 'web-config') as { data: unknown }).data, { mode: 'prod' });
   });
 
   it('keeps secret values out of the error when the API server echoes them', async () => {

@@ -17,7 +17,9 @@ export const deployCommand: CliCommand = {
     });
     if (args.positionals.length !== 1) throw new UsageError('name exactly one stack file');
     const timeoutText = args.options.get('timeout');
-    const timeout = timeoutText === undefined ? undefined : parseDuration(timeoutText);
+    // A bare number is seconds; otherwise a duration like 90s or 5m.
+    const timeout =
+      timeoutText === undefined ? undefined : parseDuration(/^\d+$/.test(timeoutText) ? `${timeoutText}s` : timeoutText);
     if (timeout && (!timeout.ok || timeout.nanoseconds === 0))
       throw new UsageError(`--timeout must be a duration like 90s or 5m, not '${timeoutText}'`);
     const input = await readStackInput({
@@ -48,7 +50,7 @@ export const deployCommand: CliCommand = {
       const result = await target.deploy(stack, {
         signal: context.signal,
         sourceFile: input.file,
-        convergeTimeoutMs: timeout?.ok ? timeout.nanoseconds / 1e6 : undefined,
+        timeoutMs: timeout?.ok ? timeout.nanoseconds / 1e6 : undefined,
         onProgress: (progress) => context.stderr.write(mask(`[${progress.step}] ${progress.message}\n`)),
       });
       const verb = result.replaced ? 'replaced' : 'deployed';

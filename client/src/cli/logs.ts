@@ -7,11 +7,11 @@ export const logsCommand: CliCommand = {
   name: 'logs',
   summary: "print a deployment's logs (all containers or one service; --follow streams until Ctrl-C)",
   usage:
-    'windflow-stack logs DEPLOYMENT [--service S] [--tail N] [--since T] [--timestamps] [--follow] [--target NAME] [--target-file FILE]',
+    'windflow-stack logs DEPLOYMENT [--service S] [--tail N] [--since T] [--timestamps] [--follow] [--previous] [--target NAME] [--target-file FILE]',
   async run(context: CliContext): Promise<number> {
     const args = parseArgs(context.args, {
       options: [...TARGET_OPTIONS, 'service', 'tail', 'since'],
-      flags: ['timestamps', 'follow'],
+      flags: ['timestamps', 'follow', 'previous'],
     });
     if (args.positionals.length !== 1) throw new UsageError('name exactly one deployment');
     const tailText = args.options.get('tail');
@@ -30,15 +30,20 @@ export const logsCommand: CliCommand = {
     const [deploymentName] = args.positionals;
     const service = args.options.get('service');
     return withTarget(context, args, async (target) => {
-      // Prefix lines with their service only when several containers speak; width from the longest name. Swarm
-      // lines always name their task (`web.2`): a service has several.
-      const units = (await target.status(deploymentName)).units;
+      // Prefix lines with their source when several units speak: a Swarm task (`web.2`: a service has several), the
+      // pod/container of a Kubernetes pod (replicas share a container name), else the container's service. The
+      // width grows to the longest source seen.
+      const kubernetes = target.kind === 'kubernetes';
+      const units = kubernetes ? [] : (await target.status(deploymentName)).units;
       const tasks = units.some((unit) => unit.kind === 'task');
-      const prefixed = tasks || (service === undefined && units.length > 1);
-      const label = (unit: string, unitService?: string) => (tasks ? unit : (unitService ?? unit));
-      const width = Math.max(0, ...units.map((unit) => label(unit.name, unit.service).length));
+      const prefixed = kubernetes || tasks || (service === undefined && units.length > 1);
+      const label = (unit: string, unitService?: string) =>
+        tasks ? unit : kubernetes && unitService ? `${unit}/${unitService}` : (unitService ?? unit);
+      let width = Math.max(0, ...units.map((unit) => label(unit.name, unit.service).length));
       const print = (line: LogLine) => {
-        const prefix = prefixed ? `${label(line.unit, line.service).padEnd(width)} | ` : '';
+        const source = label(line.unit, line.service);
+        width = Math.max(width, source.length);
+        const prefix = prefixed ? `${source.padEnd(width)} | ` : '';
         const stamp = line.timestamp ? `${line.timestamp} ` : '';
         (line.stream === 'stderr' ? context.stderr : context.stdout).write(`${prefix}${stamp}${line.text}\n`);
       };
@@ -50,6 +55,7 @@ export const logsCommand: CliCommand = {
           since,
           timestamps: args.flags.has('timestamps'),
           follow: args.flags.has('follow'),
+          previous: args.flags.has('previous'),
           signal: context.signal,
         },
         print,

@@ -36,6 +36,9 @@ function unitRow(unit: UnitStatus): string[] {
   ];
 }
 
+/** Events printed under a deployment's status, newest last. */
+const STATUS_EVENTS = 10;
+
 function printStatus(status: DeploymentStatus): string {
   const kind = [status.stackName, status.targetType].filter(Boolean).join(', ');
   let text = `${status.deploymentName}${kind ? ` (${kind})` : ''}: ${describeState(status)}\n`;
@@ -45,6 +48,9 @@ function printStatus(status: DeploymentStatus): string {
   );
   for (const workload of status.workloads ?? [])
     text += `${workload.kind}/${workload.name}: ${workload.ready}/${workload.desired} ready\n`;
+  const events = (status.events ?? []).slice(-STATUS_EVENTS);
+  if (events.length > 0)
+    text += `events:\n${events.map((event) => `  ${event.time.toISOString()}  ${event.message}\n`).join('')}`;
   return text;
 }
 
@@ -65,7 +71,7 @@ function printList(deployments: DeploymentSummary[]): string {
 export const statusCommand: CliCommand = {
   name: 'status',
   summary:
-    "show a deployment's containers or pods (state, health, restarts, ports, age; exit 1 unless running), or list all deployments",
+    "show a deployment's containers or pods (state, health, restarts, ports, age; exit 1 unless running) and recent events, or list all deployments",
   usage: 'windflow-stack status [DEPLOYMENT] [--target NAME] [--target-file FILE] [--json]',
   async run(context: CliContext): Promise<number> {
     const args = parseArgs(context.args, { options: TARGET_OPTIONS, flags: ['json'] });

@@ -66,8 +66,8 @@ export interface DeployOptions {
   sourceFile?: string;
   /** How long everything must stay up (not exit, not restart) after it started before the deploy succeeds. */
   settleMs?: number;
-  /** How long a deploy waits for Swarm services to converge (default 5 minutes). */
-  convergeTimeoutMs?: number;
+  /** How long a deploy waits for what it started to converge (Swarm services, Kubernetes rollouts) before it fails and undoes itself. */
+  timeoutMs?: number;
 }
 
 export interface DeployResult {
@@ -151,6 +151,8 @@ export interface LogOptions {
   since?: string;
   timestamps?: boolean;
   follow?: boolean;
+  /** The logs of the previous instance of a restarted container (Kubernetes), to see why it crashed. */
+  previous?: boolean;
   signal?: AbortSignal;
 }
 

@@ -272,7 +272,8 @@ function unitItem(node: UnitNode): vscode.TreeItem {
   const { unit } = node;
   const item = new vscode.TreeItem(unit.name, vscode.TreeItemCollapsibleState.None);
   item.id = `unit:${node.targetName}/${node.deploymentName}/${unit.id}`;
-  item.contextValue = 'windflow.unit';
+  // Pods get their own context value: the Kubernetes pod actions (Describe, Port Forward, Exec) show on them only.
+  item.contextValue = unit.kind === 'pod' ? 'windflow.unit.pod' : 'windflow.unit';
   item.iconPath = unitIcon(unit.state, unit.health);
   const details = [
     unit.health ?? unit.state,

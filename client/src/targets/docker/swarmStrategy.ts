@@ -314,7 +314,7 @@ export async function deploySwarm(
 
     step = 'converge';
     await waitConverged(docker, converging, {
-      timeoutMs: options.convergeTimeoutMs ?? DEFAULT_CONVERGE_TIMEOUT_MS,
+      timeoutMs: options.timeoutMs ?? DEFAULT_CONVERGE_TIMEOUT_MS,
       since: engineNow,
       settleMs: options.settleMs ?? DEFAULT_SETTLE_MS,
       report,

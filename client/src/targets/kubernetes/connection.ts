@@ -6,7 +6,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Cluster, Context, KubeConfig, User } from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
+import type { Cluster, Context, KubeConfig, KubernetesObjectApi, User } from '@kubernetes/client-node' with {
+  'resolution-mode': 'import',
+};
 import { KubernetesTargetConfig, TargetError } from '../target';
 import { KubeconfigError, kubeconfigFiles } from './discover';
 
@@ -19,6 +21,15 @@ let clientModule: Promise<KubernetesClientModule> | undefined;
 export function loadKubernetesClient(): Promise<KubernetesClientModule> {
   clientModule ??= import('@kubernetes/client-node');
   return clientModule;
+}
+
+/** One target's loaded client: the merged kubeconfig, the generic object API, the namespace and server URL. */
+export interface KubernetesConnection {
+  k8s: KubernetesClientModule;
+  kubeConfig: KubeConfig;
+  objects: KubernetesObjectApi;
+  namespace: string;
+  server: string;
 }
 
 export interface ResolvedKubeConfig {

@@ -4,9 +4,7 @@
  */
 import { Writable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
-import type { KubeConfig, KubernetesObject, KubernetesObjectApi } from '@kubernetes/client-node' with {
-  'resolution-mode': 'import',
-};
+import type { KubernetesObject } from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
 import {
   DeployError,
   DeployOptions,
@@ -25,7 +23,7 @@ import {
   TargetError,
 } from '../target';
 import {
-  KubernetesClientModule,
+  KubernetesConnection,
   apiFailureOf,
   buildKubeConfig,
   explainFailure,
@@ -33,7 +31,23 @@ import {
   loadKubernetesClient,
   targetFailure,
 } from './connection';
+import { HeldLock, LockBusyError, acquireLock } from '../lock';
+import { isRecord, recordManifest, recordName, recordedManifests } from './appliedRecord';
+import { Convergence } from './convergence';
+import { withApiDefaults } from './defaults';
 import { KubeconfigError } from './discover';
+import { LeaseLockStore, leaseName } from './leaseLock';
+import {
+  ExecOptions,
+  ExecSession,
+  PodRef,
+  PortForwardSession,
+  describePod,
+  execInPod,
+  forwardPort,
+} from './podActions';
+import { RolloutEvent, RolloutObject, eventTime } from './rollout';
+import { KubernetesVersion, parseServerVersion } from './version';
 import {
   KUBERNETES_APPLY_ORDER,
   KubernetesManifest,
@@ -62,14 +76,25 @@ export interface KubernetesTargetOptions {
   /** Delay before a failed watch is restarted; doubles on each further failure up to maxRetryDelayMs. */
   retryDelayMs?: number;
   maxRetryDelayMs?: number;
+  /** How long a deploy waits for its workloads to roll out before it fails and undoes itself (default 5 min). */
+  rolloutTimeoutMs?: number;
+  /** How often a deploy re-reads its workloads while waiting for the rollout (default 1 s). */
+  pollIntervalMs?: number;
 }
 
-/** A Kubernetes deploy that failed: what it had created was deleted again; what it had updated stays updated. */
+export const DEFAULT_ROLLOUT_TIMEOUT_MS = 5 * 60_000;
+/** How many of the newest events status shows. */
+const STATUS_EVENTS = 20;
+
+/**
+ * A Kubernetes deploy that failed: what it had created was deleted again and what it had updated was restored to the
+ * previous deploy's state (`rolledBack` names both); `leftover` names what could not be undone, and why.
+ */
 export class KubernetesDeployError extends DeployError {
   constructor(
     step: string,
     message: string,
-    readonly updated: string[],
+    readonly leftover: string[],
     readonly rolledBack: string[],
     cause?: unknown,
   ) {
@@ -93,13 +118,7 @@ interface FoundObject {
   status?: unknown;
 }
 
-interface Connection {
-  k8s: KubernetesClientModule;
-  kubeConfig: KubeConfig;
-  objects: KubernetesObjectApi;
-  namespace: string;
-  server: string;
-}
+type Connection = KubernetesConnection;
 
 const FIELD_MANAGER = 'windflow';
 const PVC_KIND = 'PersistentVolumeClaim';
@@ -112,6 +131,16 @@ function objectKey(object: {
 }): string {
   const group = object.apiVersion.includes('/') ? object.apiVersion.split('/')[0] : '';
   return `${group}|${object.kind}|${object.metadata.namespace ?? ''}|${object.metadata.name}`;
+}
+
+function anySignal(...signals: (AbortSignal | undefined)[]): AbortSignal {
+  return AbortSignal.any(signals.filter((signal): signal is AbortSignal => signal !== undefined));
+}
+
+/** Whether a live object carries our labels for this deployment (and so may be updated by its deploy). */
+function belongsTo(object: FoundObject, deploymentName: string): boolean {
+  const labels = object.metadata.labels ?? {};
+  return labels[KUBERNETES_LABELS.managedBy] === 'windflow' && labels[KUBERNETES_LABELS.deployment] === deploymentName;
 }
 
 function redact(text: string, secrets: readonly string[]): string {
@@ -166,6 +195,7 @@ export class KubernetesTarget implements Target {
   readonly kind = 'kubernetes' as const;
   private connection?: Promise<Connection>;
   private readonly watchers = new Set<Disposable>();
+  private readonly servedKinds = new Map<string, Promise<Set<string>>>();
 
   constructor(
     private readonly config: KubernetesTargetConfig,
@@ -208,65 +238,157 @@ export class KubernetesTarget implements Target {
     const connection = await this.connect().catch((error: unknown) => {
       throw new DeployError('connect', (error as Error).message, error);
     });
+    return this.deployTo(connection, stack, manifests, options);
+  }
+
+  private async deployTo(
+    connection: Connection,
+    stack: RenderedStack,
+    manifests: readonly KubernetesManifest[],
+    options: DeployOptions,
+  ): Promise<DeployResult> {
+    const deadline = Date.now() + (options.timeoutMs ?? this.options.rolloutTimeoutMs ?? DEFAULT_ROLLOUT_TIMEOUT_MS);
     const labels = deploymentLabels(stack.stackName, stack.deploymentName);
     const objects = inApplyOrder(
-      manifests.map((manifest) => withDeploymentLabels(manifest, labels, connection.namespace)),
+      manifests.map((manifest) => withApiDefaults(withDeploymentLabels(manifest, labels, connection.namespace))),
     );
-    const report = (step: string, message: string) => options.onProgress?.({ step, message });
+    const report = (step: string, message: string) =>
+      options.onProgress?.({ step, message: redact(message, stack.secrets) });
+    const fail = (step: string, message: string, cause?: unknown) =>
+      new DeployError(
+        step,
+        redact(`Deploy of "${stack.deploymentName}" failed at ${step}: ${message}`, stack.secrets),
+        cause,
+      );
 
-    let previous: FoundObject[];
-    try {
-      previous = await this.findObjects(connection, this.deploymentSelector(stack.deploymentName), objects);
-    } catch (error) {
-      throw new DeployError('inspect', (error as Error).message, error);
-    }
+    const unserved = await this.unservedKinds(connection, objects).catch((error: unknown) => {
+      throw fail(
+        'discover',
+        `cannot read the cluster's API groups: ${explainFailure(error, connection.server)}`,
+        error,
+      );
+    });
+    if (unserved.length > 0) throw fail('discover', `${unserved.join('; ')}. Nothing was applied.`);
 
     const created: FoundObject[] = [];
-    const updated: string[] = [];
+    const updated: KubernetesManifest[] = [];
+    let previous: FoundObject[];
+    let record: KubernetesManifest[] | undefined;
+    let lock: HeldLock | undefined;
     let step = 'namespace';
-    const checkCancelled = () => {
-      if (options.signal?.aborted) throw new Error('the deploy was cancelled');
+    const checkCancelled = (signal?: AbortSignal) => {
+      if (signal?.aborted) throw new Error('the deploy was cancelled');
     };
     try {
-      checkCancelled();
+      checkCancelled(options.signal);
+      // The namespaces first: the target's own holds the deployment's lock and its record of what was applied.
       await this.ensureNamespaces(connection, objects, created, report);
+      step = 'lock';
+      lock = await this.lock(connection, stack.deploymentName, 'deploy');
+      // Losing the lock midway cancels the deploy, which then undoes itself.
+      const signal = anySignal(options.signal, lock.lost);
+      step = 'inspect';
+      let existing: Map<string, FoundObject>;
+      const selector = this.deploymentSelector(stack.deploymentName);
+      [previous, existing, record] = await Promise.all([
+        this.findObjects(connection, selector, objects),
+        this.readExisting(connection, objects),
+        this.readRecord(connection, stack.deploymentName),
+      ]);
+      const createdEarlier = new Set(created.map(objectKey));
+      for (const key of createdEarlier) existing.delete(key);
+      this.refuseForeign(objects, existing, stack.deploymentName);
+      step = 'apply';
       for (const object of objects) {
-        step = 'apply';
-        checkCancelled();
-        const existed = await this.exists(connection, object).catch((error: unknown) => {
-          throw new Error(`cannot read ${describeObject(object)}: ${explainFailure(error, connection.server)}`, {
-            cause: error,
-          });
-        });
-        await connection.objects
-          .patch(object, undefined, undefined, FIELD_MANAGER, true, connection.k8s.PatchStrategy.ServerSideApply)
-          .catch((error: unknown) => {
-            throw new Error(`${describeObject(object)} was refused: ${explainFailure(error, connection.server)}`, {
-              cause: error,
-            });
-          });
-        if (existed) updated.push(describeObject(object));
+        checkCancelled(signal);
+        if (createdEarlier.has(objectKey(object))) continue;
+        await this.apply(connection, object);
+        if (existing.has(objectKey(object))) updated.push(object);
         else created.push(object);
-        report('apply', `${existed ? 'Updated' : 'Created'} ${describeObject(object)}`);
+        report('apply', `${existing.has(objectKey(object)) ? 'Updated' : 'Created'} ${describeObject(object)}`);
       }
+      step = 'rollout';
+      const list = (kind: OrderedKind, selector: string) =>
+        this.listKind(connection, kind, selector) as Promise<RolloutObject[]>;
+      await new Convergence(connection, list).wait(objects, {
+        selector,
+        deadline,
+        pollIntervalMs: this.options.pollIntervalMs ?? 1000,
+        signal,
+        onProgress: (message) => report('rollout', message),
+      });
     } catch (failure) {
-      const rolledBack = await this.rollback(connection, created);
-      const parts = [`Deploy of "${stack.deploymentName}" failed at ${step}: ${(failure as Error).message}.`];
-      if (rolledBack.deleted.length > 0) parts.push(`Deleted again: ${rolledBack.deleted.join(', ')}.`);
-      if (rolledBack.leftover.length > 0) parts.push(`Could not delete: ${rolledBack.leftover.join(', ')}.`);
-      if (updated.length > 0) parts.push(`Updated before the failure and left as updated: ${updated.join(', ')}.`);
+      const undone = await this.undo(connection, created, updated, record);
+      if (lock) await this.unlock(lock);
+      const reason = (failure as Error).message;
+      const parts = [/[.:]$/.test(reason) || reason.includes('\n') ? reason : `${reason}.`];
+      if (undone.deleted.length > 0) parts.push(`Deleted again: ${undone.deleted.join(', ')}.`);
+      if (undone.restored.length > 0)
+        parts.push(`Restored as the previous deploy left it: ${undone.restored.join(', ')}.`);
+      if (undone.leftover.length > 0) parts.push(`Could not undo: ${undone.leftover.join(', ')}.`);
+      // A rollout explanation spans lines (pods, events, log lines): what was undone then starts a line of its own.
+      const separator = reason.includes('\n') ? '\n' : ' ';
       throw new KubernetesDeployError(
         step,
-        redact(parts.join(' '), stack.secrets),
-        updated,
-        rolledBack.deleted,
+        redact(`Deploy of "${stack.deploymentName}" failed at ${step}: ${parts.join(separator)}`, stack.secrets),
+        undone.leftover,
+        [...undone.deleted, ...undone.restored],
         failure,
       );
     }
 
-    // Redeploying replaces: what the previous deploy had and this template no longer has goes, except volumes' data.
+    try {
+      // Without the record a later failed redeploy cannot restore this state, but this deploy did succeed.
+      await this.apply(connection, recordManifest(labels, connection.namespace, objects)).catch((error: unknown) =>
+        report(
+          'record',
+          `Could not keep the record of this deploy (a failed redeploy will not restore it): ${(error as Error).message}`,
+        ),
+      );
+      await this.replaceStale(connection, stack, objects, previous, report);
+    } finally {
+      await this.unlock(lock);
+    }
+    return {
+      deploymentName: stack.deploymentName,
+      created: created.map(describeObject),
+      updated: updated.map(describeObject),
+      replaced: previous.length > 0,
+    };
+  }
+
+  /** Refuses objects of the template that exist but are not this deployment's: a deploy never takes over. */
+  private refuseForeign(
+    objects: readonly KubernetesManifest[],
+    existing: ReadonlyMap<string, FoundObject>,
+    deploymentName: string,
+  ): void {
+    const owners = objects.flatMap((object) => {
+      const found = existing.get(objectKey(object));
+      if (found === undefined || belongsTo(found, deploymentName)) return [];
+      const other = found.metadata.labels?.[KUBERNETES_LABELS.deployment];
+      const whose = other ? `belongs to WindFlow deployment "${other}"` : 'was not created by WindFlow';
+      return [`${describeObject(object)} already exists and ${whose}`];
+    });
+    if (owners.length > 0) {
+      throw new Error(
+        `${owners.join('; ')}. Rename it in the template or remove it from the cluster. Nothing was applied.`,
+      );
+    }
+  }
+
+  /** Redeploying replaces: what the previous deploy had and this template no longer has goes, except volumes' data. */
+  private async replaceStale(
+    connection: Connection,
+    stack: RenderedStack,
+    objects: readonly KubernetesManifest[],
+    previous: readonly FoundObject[],
+    report: (step: string, message: string) => void,
+  ): Promise<void> {
     const applied = new Set(objects.map(objectKey));
-    const stale = previous.filter((object) => !applied.has(objectKey(object)) && object.kind !== PVC_KIND);
+    const stale = previous.filter(
+      (object) => !applied.has(objectKey(object)) && object.kind !== PVC_KIND && !isRecord(object),
+    );
     for (const object of inApplyOrder(stale).reverse()) {
       try {
         await this.deleteObject(connection, object);
@@ -282,12 +404,210 @@ export class KubernetesTarget implements Target {
         );
       }
     }
-    return {
-      deploymentName: stack.deploymentName,
-      created: created.map(describeObject),
-      updated,
-      replaced: previous.length > 0,
-    };
+  }
+
+  /** A `kubectl describe`-like text of one pod of the deployment, with its events. */
+  async describePod(deploymentName: string, podName: string): Promise<string> {
+    const connection = await this.connect();
+    const pod = await this.podOf(connection, deploymentName, podName);
+    return describePod(connection, pod).catch((error: unknown) => {
+      throw targetFailure(this.name, `describe pod ${pod.namespace}/${pod.name}`, connection.server, error);
+    });
+  }
+
+  /** Forwards 127.0.0.1:`localPort` (0: a free one) to `remotePort` of the pod, through the API server. */
+  async forwardPort(
+    deploymentName: string,
+    podName: string,
+    remotePort: number,
+    localPort = 0,
+  ): Promise<PortForwardSession> {
+    const connection = await this.connect();
+    const pod = await this.podOf(connection, deploymentName, podName);
+    return forwardPort(connection, pod, remotePort, localPort).catch((error: unknown) => {
+      throw targetFailure(this.name, `listen on 127.0.0.1:${localPort}`, connection.server, error);
+    });
+  }
+
+  /** Runs a command (by default a shell) in a container of the pod, through the API server. */
+  async exec(deploymentName: string, podName: string, options: ExecOptions): Promise<ExecSession> {
+    const connection = await this.connect();
+    const pod = await this.podOf(connection, deploymentName, podName);
+    return execInPod(connection, pod, options).catch((error: unknown) => {
+      throw targetFailure(this.name, `exec in pod ${pod.namespace}/${pod.name}`, connection.server, error);
+    });
+  }
+
+  /** The pod named `podName` among the deployment's pods: pod actions reach only pods carrying its label. */
+  private async podOf(connection: Connection, deploymentName: string, podName: string): Promise<PodRef> {
+    const pods = await this.listKind(
+      connection,
+      { kind: 'Pod', apiVersion: 'v1' },
+      this.deploymentSelector(deploymentName),
+    );
+    const pod = pods.find((candidate) => candidate.metadata.name === podName);
+    if (!pod) {
+      throw new TargetError(
+        this.name,
+        `No pod "${podName}" in deployment "${deploymentName}" on Kubernetes target "${this.name}"`,
+      );
+    }
+    return { namespace: pod.metadata.namespace ?? connection.namespace, name: podName };
+  }
+
+  /** The cluster's version ("1.20"), from /version; the editor checks apiVersions against it. */
+  async serverVersion(): Promise<KubernetesVersion> {
+    const connection = await this.connect();
+    try {
+      const info = await connection.kubeConfig.makeApiClient(connection.k8s.VersionApi).getCode();
+      return parseServerVersion(info);
+    } catch (error) {
+      throw targetFailure(this.name, 'read the cluster version', connection.server, error);
+    }
+  }
+
+  /**
+   * "CronJob (batch/v1) is not served by this cluster (v1.20.2); it serves CronJob as batch/v1beta1" for each kind of
+   * the objects that the API server does not serve, from API discovery (cached by client-node per apiVersion).
+   */
+  private async unservedKinds(connection: Connection, objects: readonly KubernetesManifest[]): Promise<string[]> {
+    const pairs = [...new Map(objects.map((object) => [`${object.apiVersion}|${object.kind}`, object])).values()];
+    const problems: string[] = [];
+    let groups: Promise<string[]> | undefined;
+    for (const { apiVersion, kind } of pairs) {
+      if (await this.serves(connection, apiVersion, kind)) continue;
+      groups ??= connection.kubeConfig
+        .makeApiClient(connection.k8s.ApisApi)
+        .getAPIVersions()
+        .then((list) => list.groups.flatMap((group) => group.versions.map((version) => version.groupVersion)));
+      const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
+      const candidates = group === '' ? [] : (await groups).filter((version) => version.split('/')[0] === group);
+      const served: string[] = [];
+      for (const candidate of candidates) {
+        if (candidate !== apiVersion && (await this.serves(connection, candidate, kind))) served.push(candidate);
+      }
+      const version = await this.serverVersion().then(
+        (found) => ` (${found.gitVersion})`,
+        () => '',
+      );
+      const instead = served.length > 0 ? `; it serves ${kind} as ${served.join(', ')}` : '';
+      problems.push(`${kind} (${apiVersion}) is not served by this cluster${version}${instead}`);
+    }
+    return problems;
+  }
+
+  /** Whether the API server serves the kind at the apiVersion, from its discovery document (one per apiVersion). */
+  private async serves(connection: Connection, apiVersion: string, kind: string): Promise<boolean> {
+    let kinds = this.servedKinds.get(apiVersion);
+    if (!kinds) {
+      const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
+      const resources =
+        group === ''
+          ? connection.kubeConfig.makeApiClient(connection.k8s.CoreV1Api).getAPIResources()
+          : connection.kubeConfig.makeApiClient(connection.k8s.CustomObjectsApi).getAPIResources({ group, version });
+      kinds = resources.then(
+        (list) => new Set(list.resources.filter((resource) => !resource.name.includes('/')).map((r) => r.kind)),
+        (error: unknown) => {
+          if (isNotFound(error)) return new Set<string>();
+          throw error;
+        },
+      );
+      this.servedKinds.set(apiVersion, kinds);
+      // A failed discovery is asked again next time; a successful one holds for the target's lifetime.
+      kinds.catch(() => this.servedKinds.delete(apiVersion));
+    }
+    return (await kinds).has(kind);
+  }
+
+  /** Server-side apply of one object as field manager windflow, forcing ownership of the fields it sets. */
+  private async apply(connection: Connection, object: KubernetesManifest): Promise<void> {
+    await connection.objects
+      .patch(object, undefined, undefined, FIELD_MANAGER, true, connection.k8s.PatchStrategy.ServerSideApply)
+      .catch((error: unknown) => {
+        const namespace = object.metadata.namespace;
+        const missingNamespace =
+          isNotFound(error) &&
+          namespace !== undefined &&
+          /namespaces? "?[^ ]*"? not found/.test(String(apiFailureOf(error)?.message));
+        const why = missingNamespace
+          ? `namespace "${namespace}" does not exist`
+          : explainFailure(error, connection.server);
+        throw new Error(`${describeObject(object)} was refused: ${why}`, { cause: error });
+      });
+  }
+
+  /** The objects of the template that exist already, by objectKey. */
+  private async readExisting(
+    connection: Connection,
+    objects: readonly KubernetesManifest[],
+  ): Promise<Map<string, FoundObject>> {
+    const found = new Map<string, FoundObject>();
+    await Promise.all(
+      objects.map(async (object) => {
+        try {
+          const live = await connection.objects.read({
+            apiVersion: object.apiVersion,
+            kind: object.kind,
+            metadata: { name: object.metadata.name, namespace: object.metadata.namespace },
+          });
+          found.set(objectKey(object), {
+            ...(live as object),
+            apiVersion: object.apiVersion,
+            kind: object.kind,
+          } as FoundObject);
+        } catch (error) {
+          if (isNotFound(error)) return;
+          throw new Error(`cannot read ${describeObject(object)}: ${explainFailure(error, connection.server)}`, {
+            cause: error,
+          });
+        }
+      }),
+    );
+    return found;
+  }
+
+  /** What the last successful deploy applied, if it left a readable record. */
+  private async readRecord(connection: Connection, deploymentName: string): Promise<KubernetesManifest[] | undefined> {
+    try {
+      const secret = await connection.objects.read({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: recordName(deploymentName), namespace: connection.namespace },
+      });
+      return recordedManifests(secret as { data?: Record<string, string> });
+    } catch (error) {
+      if (isNotFound(error) || apiFailureOf(error)?.code === 403) return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * Undoes a failed deploy: deletes what it created (newest first) and applies again what the previous deploy had
+   * applied to the objects it updated. Never throws; says what it could not undo.
+   */
+  private async undo(
+    connection: Connection,
+    created: readonly FoundObject[],
+    updated: readonly KubernetesManifest[],
+    record: readonly KubernetesManifest[] | undefined,
+  ): Promise<{ deleted: string[]; restored: string[]; leftover: string[] }> {
+    const { deleted, leftover } = await this.rollback(connection, created);
+    const restored: string[] = [];
+    const before = new Map((record ?? []).map((manifest) => [objectKey(manifest), manifest]));
+    for (const object of updated) {
+      const previous = before.get(objectKey(object));
+      if (!previous) {
+        leftover.push(`${describeObject(object)} (updated; no record of the previous deploy to restore)`);
+        continue;
+      }
+      try {
+        await this.apply(connection, previous);
+        restored.push(describeObject(object));
+      } catch (error) {
+        leftover.push(`${describeObject(object)} (${(error as Error).message})`);
+      }
+    }
+    return { deleted, restored, leftover };
   }
 
   async list(): Promise<DeploymentSummary[]> {
@@ -314,7 +634,7 @@ export class KubernetesTarget implements Target {
           deploymentName,
           stackName: members[0].metadata.labels?.[KUBERNETES_LABELS.stack],
           targetType: 'kubernetes',
-          state: isStopped(members, units) ? 'stopped' : overallState(workloads, units),
+          state: isStopped(members) ? 'stopped' : overallState(workloads, units),
           unitCount: deploymentPods.length,
         };
       });
@@ -323,7 +643,7 @@ export class KubernetesTarget implements Target {
   async status(deploymentName: string): Promise<DeploymentStatus> {
     const connection = await this.connect();
     const selector = this.deploymentSelector(deploymentName);
-    const [workloadLists, pods, cronJobs] = await Promise.all([
+    const [workloadLists, pods, cronJobs, replicaSets] = await Promise.all([
       Promise.all(
         WORKLOAD_KINDS.map((kind) =>
           this.listKind(connection, { kind, apiVersion: kind === 'Job' ? 'batch/v1' : 'apps/v1' }, selector),
@@ -331,6 +651,7 @@ export class KubernetesTarget implements Target {
       ),
       this.listKind(connection, { kind: 'Pod', apiVersion: 'v1' }, selector),
       this.listKind(connection, { kind: 'CronJob', apiVersion: 'batch/v1' }, selector),
+      this.listKind(connection, { kind: 'ReplicaSet', apiVersion: 'apps/v1' }, selector),
     ]);
     const workloads = workloadLists.flat().filter(isWorkload);
     let stackName = [...workloads, ...pods][0]?.metadata.labels?.[KUBERNETES_LABELS.stack];
@@ -345,10 +666,47 @@ export class KubernetesTarget implements Target {
       deploymentName,
       stackName,
       targetType: 'kubernetes',
-      state: isStopped([...workloads, ...cronJobs], units) ? 'stopped' : overallState(summaries, units),
+      state: isStopped([...workloads, ...cronJobs]) ? 'stopped' : overallState(summaries, units),
       units,
       workloads: summaries,
+      events: await this.eventsOf(connection, [...workloads, ...pods, ...cronJobs, ...replicaSets]),
     };
+  }
+
+  /**
+   * The newest events about the given objects ("Pod shop/web-1: Unhealthy: Readiness probe failed: …"), oldest
+   * first. Events only add detail: where the user may not list them, there are none.
+   */
+  private async eventsOf(
+    connection: Connection,
+    objects: readonly FoundObject[],
+  ): Promise<{ time: Date; message: string }[]> {
+    const uids = new Set(objects.map((object) => (object.metadata as { uid?: string }).uid ?? ''));
+    const namespaces = [...new Set(objects.map((object) => object.metadata.namespace ?? ''))].filter(Boolean);
+    const lists = await Promise.all(
+      namespaces.map((namespace) =>
+        connection.objects.list('v1', 'Event', namespace).then(
+          (result) => result.items as RolloutEvent[],
+          () => [] as RolloutEvent[],
+        ),
+      ),
+    );
+    return lists
+      .flat()
+      .filter((event) => uids.has(event.involvedObject?.uid ?? ''))
+      .sort((a, b) => eventTime(a) - eventTime(b))
+      .slice(-STATUS_EVENTS)
+      .map((event) => {
+        const about = describeObject({
+          kind: event.involvedObject?.kind,
+          metadata: { name: event.involvedObject?.name, namespace: event.involvedObject?.namespace },
+        });
+        const repeated = (event.count ?? 1) > 1 ? ` (×${event.count})` : '';
+        return {
+          time: new Date(eventTime(event)),
+          message: `${about}: ${event.type === 'Warning' ? 'Warning ' : ''}${event.reason ?? ''}: ${event.message ?? ''}${repeated}`,
+        };
+      });
   }
 
   async logs(deploymentName: string, options: LogOptions, onLine: (line: LogLine) => void): Promise<void> {
@@ -382,7 +740,11 @@ export class KubernetesTarget implements Target {
     } catch (error) {
       throw new TargetError(this.name, (error as Error).message);
     }
+    if (options.previous && options.follow) {
+      throw new TargetError(this.name, 'The logs of a previous container instance cannot be followed: it has ended');
+    }
     const logOptions = {
+      previous: options.previous ?? false,
       follow: options.follow ?? false,
       tailLines: options.tail,
       timestamps: options.timestamps ?? false,
@@ -456,8 +818,20 @@ export class KubernetesTarget implements Target {
 
   async remove(deploymentName: string, options: RemoveOptions = {}): Promise<RemoveResult> {
     const connection = await this.connect();
-    const objects = await this.findObjects(connection, this.deploymentSelector(deploymentName));
-    if (objects.length === 0) throw this.notFound(deploymentName);
+    return this.locked(connection, deploymentName, 'remove', () =>
+      this.removeLocked(connection, deploymentName, options),
+    );
+  }
+
+  private async removeLocked(
+    connection: Connection,
+    deploymentName: string,
+    options: RemoveOptions,
+  ): Promise<RemoveResult> {
+    const found = await this.findObjects(connection, this.deploymentSelector(deploymentName));
+    if (found.length === 0) throw this.notFound(deploymentName);
+    // The record of the last apply is bookkeeping, not something the user deployed: it goes last, unreported.
+    const objects = found.filter((object) => !isRecord(object));
     const keptClaims = options.deleteData ? [] : objects.filter((object) => object.kind === PVC_KIND);
     // Deleting a namespace deletes everything in it, so a namespace holding a kept claim is kept too.
     const keptNamespaces = new Set(keptClaims.map((claim) => claim.metadata.namespace));
@@ -478,15 +852,57 @@ export class KubernetesTarget implements Target {
       }
       removed.push(describeObject(object));
     }
+    for (const record of found.filter(isRecord)) {
+      await this.deleteObject(connection, record).catch((error: unknown) => {
+        throw targetFailure(this.name, `delete ${describeObject(record)}`, connection.server, error);
+      });
+    }
     return { removed, kept };
   }
 
   async stop(deploymentName: string): Promise<void> {
-    await this.changeStoppables(deploymentName, 'stop', stopPatch);
+    const connection = await this.connect();
+    await this.locked(connection, deploymentName, 'stop', () =>
+      this.changeStoppables(connection, deploymentName, 'stop', stopPatch),
+    );
   }
 
   async start(deploymentName: string): Promise<void> {
-    await this.changeStoppables(deploymentName, 'start', startPatch);
+    const connection = await this.connect();
+    await this.locked(connection, deploymentName, 'start', () =>
+      this.changeStoppables(connection, deploymentName, 'start', startPatch),
+    );
+  }
+
+  /** Runs `work` holding the deployment's Lease, so it never overlaps a deploy, stop, start or remove of it. */
+  private async locked<T>(
+    connection: Connection,
+    deploymentName: string,
+    operation: string,
+    work: () => Promise<T>,
+  ): Promise<T> {
+    const lock = await this.lock(connection, deploymentName, operation);
+    try {
+      return await work();
+    } finally {
+      await this.unlock(lock);
+    }
+  }
+
+  /** Takes the deployment's Lease; a TargetError saying who holds it, or why it cannot be taken. */
+  private async lock(connection: Connection, deploymentName: string, operation: string): Promise<HeldLock> {
+    try {
+      return await acquireLock(new LeaseLockStore(connection, deploymentName), { deploymentName, operation });
+    } catch (error) {
+      if (error instanceof LockBusyError) throw new TargetError(this.name, error.message, error);
+      const lease = `Lease ${connection.namespace}/${leaseName(deploymentName)}`;
+      throw targetFailure(this.name, `take the lock of "${deploymentName}" (${lease})`, connection.server, error);
+    }
+  }
+
+  private async unlock(lock: HeldLock): Promise<void> {
+    // A Lease we could not delete expires by itself within its lease time; the work's own outcome matters more.
+    await lock.release().catch(() => undefined);
   }
 
   /**
@@ -494,11 +910,11 @@ export class KubernetesTarget implements Target {
    * patch (not an apply) because an apply by the field manager that deployed would drop every field it omits.
    */
   private async changeStoppables(
+    connection: Connection,
     deploymentName: string,
     verb: 'stop' | 'start',
     patchFor: (object: FoundObject) => MergePatch | undefined,
   ): Promise<void> {
-    const connection = await this.connect();
     const selector = this.deploymentSelector(deploymentName);
     const stoppables = (await Promise.all(STOPPABLE_KINDS.map((kind) => this.listKind(connection, kind, selector))))
       .flat()
@@ -706,7 +1122,8 @@ export class KubernetesTarget implements Target {
   /**
    * Namespaces the objects go to must exist. One the template declares is applied first like any object; a missing
    * one it does not declare is created (labelled managed-by windflow but not with the deployment, so removing the
-   * deployment leaves it), and deleted again if the deploy fails.
+   * deployment leaves it), and deleted again if the deploy fails. The target's namespace must exist before the lock
+   * (a Lease in it) is taken: when the template declares it and it is missing, its declaration is applied here.
    */
   private async ensureNamespaces(
     connection: Connection,
@@ -717,12 +1134,15 @@ export class KubernetesTarget implements Target {
     const declared = new Set(
       objects.filter((object) => object.kind === 'Namespace').map((object) => object.metadata.name),
     );
-    const needed = new Set(
-      objects.map((object) => object.metadata.namespace).filter((namespace): namespace is string => !!namespace),
-    );
+    const needed = new Set([
+      connection.namespace,
+      ...objects.map((object) => object.metadata.namespace).filter((namespace): namespace is string => !!namespace),
+    ]);
     for (const namespace of needed) {
-      if (declared.has(namespace)) continue;
-      const manifest: KubernetesManifest = {
+      if (declared.has(namespace) && namespace !== connection.namespace) continue;
+      const manifest: KubernetesManifest = objects.find(
+        (object) => object.kind === 'Namespace' && object.metadata.name === namespace,
+      ) ?? {
         apiVersion: 'v1',
         kind: 'Namespace',
         metadata: { name: namespace, labels: { [KUBERNETES_LABELS.managedBy]: 'windflow' } },

@@ -12,6 +12,8 @@ export interface PodView {
     namespace?: string;
     labels?: Record<string, string>;
     creationTimestamp?: unknown;
+    /** Set once the pod is being deleted (scaled down, replaced by a rollout, stopped). */
+    deletionTimestamp?: unknown;
   };
   spec?: { containers?: { name: string; image?: string; ports?: { containerPort?: number; protocol?: string }[] }[] };
   status?: {
@@ -83,6 +85,7 @@ function toDate(value: unknown): Date | undefined {
 
 /** The first reason a container gives for not running (waiting beats terminated), else the pod's own reason. */
 function podReason(pod: PodView): string | undefined {
+  if (pod.metadata?.deletionTimestamp) return 'Terminating';
   const statuses = pod.status?.containerStatuses ?? [];
   const waiting = statuses.find((status) => status.state?.waiting?.reason)?.state?.waiting?.reason;
   if (waiting) return waiting;
@@ -91,6 +94,8 @@ function podReason(pod: PodView): string | undefined {
 }
 
 function podState(pod: PodView, reason: string | undefined): UnitState {
+  // A pod on its way out no longer counts as running, whatever its containers still do.
+  if (pod.metadata?.deletionTimestamp) return 'stopped';
   if (reason && FAILING_REASONS.has(reason)) return 'failed';
   const statuses = pod.status?.containerStatuses ?? [];
   switch (pod.status?.phase) {

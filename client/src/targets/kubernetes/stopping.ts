@@ -3,7 +3,6 @@
  * suspended, each remembering on itself (an annotation) what start must restore. Pure functions computing the JSON
  * merge patches, so the target only reads objects and sends what these return.
  */
-import { UnitStatus } from '../target';
 import { OrderedKind } from './objects';
 
 /** The replica count a Deployment or StatefulSet had before stop scaled it to zero. */
@@ -92,7 +91,17 @@ export function heldByStop(object: StoppableObject): boolean {
   return annotations[REPLICAS_BEFORE_STOP] !== undefined && replicasOf(object) === 0;
 }
 
-/** A deployment is stopped when stop holds something of it down and none of its pods runs or is starting. */
-export function isStopped(objects: readonly StoppableObject[], units: readonly UnitStatus[]): boolean {
-  return objects.some(heldByStop) && units.every((unit) => unit.state !== 'running' && unit.state !== 'starting');
+/** Runs nothing by its own spec: scaled to zero, or a suspended CronJob. */
+function idle(object: StoppableObject): boolean {
+  return object.kind === 'CronJob' ? object.spec?.suspend === true : replicasOf(object) === 0;
+}
+
+/**
+ * A deployment is stopped when stop holds something of it down and every Deployment, StatefulSet and CronJob of it is
+ * held or idle. Its pods may still be terminating (they show as such); DaemonSets and Jobs, which stop leaves alone,
+ * do not count.
+ */
+export function isStopped(objects: readonly StoppableObject[]): boolean {
+  const stoppables = objects.filter((object) => STOPPABLE_KINDS.some((kind) => kind.kind === object.kind));
+  return stoppables.some(heldByStop) && stoppables.every((object) => heldByStop(object) || idle(object));
 }
