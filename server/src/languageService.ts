@@ -18,7 +18,7 @@ import type {
   SemanticTokens,
   WorkspaceEdit,
 } from 'vscode-languageserver-types';
-import { checkStack } from './stack/check';
+import { checkStack, type CheckOptions } from './stack/check';
 import { IncrementalStackParser } from './stack/incremental';
 import { StackModel } from './stack/model';
 import { Span } from './stack/text';
@@ -79,9 +79,9 @@ export function createLanguageService(options: LanguageServiceOptions = {}) {
     forget(uri: string): void {
       cache.delete(uri);
     },
-    getDiagnostics(text: string, uri?: string): Diagnostic[] {
+    getDiagnostics(text: string, uri?: string, checkOptions: CheckOptions = {}): Diagnostic[] {
       const model = modelOf(text, uri);
-      const found = [...encodingDiagnostics(text), ...checkStack(model)];
+      const found = [...encodingDiagnostics(text), ...checkStack(model, checkOptions)];
       return toLspDiagnostics(model, found, options.diagnosticsDocsUrl);
     },
     complete(text: string, offset: number, uri?: string): CompletionItem[] {

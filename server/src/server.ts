@@ -32,6 +32,8 @@ export interface ServerOptions {
 export interface WindflowSettings {
   inlayHints: { enabled: boolean };
   validation: { enabled: boolean };
+  /** Also report what only matters when deploying through an upstream WindFlow server. */
+  upstreamCompatibility: boolean;
   /** False in an untrusted workspace: `env()` is then never evaluated. */
   trustedWorkspace: boolean;
 }
@@ -39,6 +41,7 @@ export interface WindflowSettings {
 const DEFAULT_SETTINGS: WindflowSettings = {
   inlayHints: { enabled: true },
   validation: { enabled: true },
+  upstreamCompatibility: false,
   trustedWorkspace: false,
 };
 
@@ -98,7 +101,11 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       const document = documents.get(uri);
       // A newer edit superseded this run: its own validation is already scheduled.
       if (!document || document.version !== version) return;
-      const diagnostics = settings.validation.enabled ? service.getDiagnostics(document.getText(), uri) : [];
+      const diagnostics = settings.validation.enabled
+        ? service.getDiagnostics(document.getText(), uri, {
+            upstreamCompatibility: settings.upstreamCompatibility,
+          })
+        : [];
       await connection.sendDiagnostics({ uri, version, diagnostics });
     } catch (error) {
       reportFailure(`checking ${uri}`, error);
@@ -302,6 +309,8 @@ function mergeSettings(value: unknown): WindflowSettings {
   return {
     inlayHints: { enabled: flag(raw.inlayHints, DEFAULT_SETTINGS.inlayHints.enabled) },
     validation: { enabled: flag(raw.validation, DEFAULT_SETTINGS.validation.enabled) },
+    upstreamCompatibility:
+      typeof raw.upstreamCompatibility === 'boolean' ? raw.upstreamCompatibility : DEFAULT_SETTINGS.upstreamCompatibility,
     trustedWorkspace:
       typeof raw.trustedWorkspace === 'boolean' ? raw.trustedWorkspace : DEFAULT_SETTINGS.trustedWorkspace,
   };

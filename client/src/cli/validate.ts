@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { checkStack, decodeStackBytes, parseStack, StackDiagnostic, toLspDiagnostic } from '../../../server/src/stack';
+import type { CheckOptions } from '../../../server/src/stack/check';
 import type { LineIndex } from '../../../server/src/stack';
 import { CliCommand, CliContext, parseArgs, UsageError } from './command';
 import { collectStackFiles, displayPath } from './files';
@@ -12,11 +13,11 @@ export interface FileReport {
   diagnostics: StackDiagnostic[];
 }
 
-export async function validateFile(file: string): Promise<FileReport> {
+export async function validateFile(file: string, options: CheckOptions = {}): Promise<FileReport> {
   const bytes = await readFile(file);
   const decoded = decodeStackBytes(bytes);
   const model = parseStack(decoded.text, pathToFileURL(file).href);
-  const diagnostics = [...decoded.diagnostics, ...checkStack(model)].sort((a, b) => a.span.start - b.span.start);
+  const diagnostics = [...decoded.diagnostics, ...checkStack(model, options)].sort((a, b) => a.span.start - b.span.start);
   return { file, lines: model.lines, diagnostics };
 }
 
@@ -25,9 +26,11 @@ const FORMATS = ['text', 'json', 'sarif'] as const;
 export const validateCommand: CliCommand = {
   name: 'validate',
   summary: 'check stack files and print diagnostics (exit 1 when any error)',
-  usage: 'windflow-stack validate <file|folder>... [--format text|json|sarif] [--quiet]',
+  usage: 'windflow-stack validate <file|folder>... [--format text|json|sarif] [--quiet] [--upstream]',
   async run(context: CliContext): Promise<number> {
-    const args = parseArgs(context.args, { options: ['format'], flags: ['quiet'] });
+    const args = parseArgs(context.args, { options: ['format'], flags: ['quiet', 'upstream'] });
+    // --upstream: also what only matters when an upstream WindFlow server deploys the stack (as the editor setting).
+    const checkOptions: CheckOptions = { upstreamCompatibility: args.flags.has('upstream') };
     const format = (args.options.get('format') ?? 'text') as (typeof FORMATS)[number];
     if (!FORMATS.includes(format))
       throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not '${format}'`);
@@ -36,7 +39,7 @@ export const validateCommand: CliCommand = {
     const reports: FileReport[] = [];
     for (const file of files) {
       try {
-        reports.push(await validateFile(file));
+        reports.push(await validateFile(file, checkOptions));
       } catch (error) {
         context.stderr.write(`${displayPath(file, context.cwd)}: cannot read: ${(error as Error).message}\n`);
         return 2;

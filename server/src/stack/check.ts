@@ -13,6 +13,8 @@ import { StackModel } from './model';
 export interface CheckOptions {
   /** Skip the checks that render the stack (they evaluate helper functions). */
   skipRendered?: boolean;
+  /** Also report what only matters when deploying through an upstream WindFlow server (off by default). */
+  upstreamCompatibility?: boolean;
 }
 
 /** Every diagnostic for a stack file, sorted by position. */
@@ -30,7 +32,8 @@ export function checkStack(model: StackModel, options: CheckOptions = {}): Stack
     else if (model.targetType === 'vm' || model.targetType === 'physical') checkUndeployable(model, sink);
     if (!options.skipRendered) checkRendered(model, sink);
   }
-  return dedupe(sink.items).sort(
+  const reported = options.upstreamCompatibility ? sink.items : sink.items.filter((item) => !item.upstreamOnly);
+  return dedupe(reported).sort(
     (a, b) => a.span.start - b.span.start || a.span.end - b.span.end || a.code.localeCompare(b.code),
   );
 }

@@ -83,6 +83,7 @@ export function checkKubernetes(model: StackModel, sink: DiagnosticSink): void {
     'information',
     'upstream WindFlow cannot deploy kubernetes stacks (it runs every non-docker template through docker compose); this extension applies the objects to a cluster',
     spanOf(getIn(model.root, ['metadata', 'target_type'])),
+    { upstreamOnly: true },
   );
   const templatePair = getPair(model.root, 'template');
   const template = templatePair?.value;
