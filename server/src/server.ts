@@ -310,7 +310,9 @@ function mergeSettings(value: unknown): WindflowSettings {
     inlayHints: { enabled: flag(raw.inlayHints, DEFAULT_SETTINGS.inlayHints.enabled) },
     validation: { enabled: flag(raw.validation, DEFAULT_SETTINGS.validation.enabled) },
     upstreamCompatibility:
-      typeof raw.upstreamCompatibility === 'boolean' ? raw.upstreamCompatibility : DEFAULT_SETTINGS.upstreamCompatibility,
+      typeof raw.upstreamCompatibility === 'boolean'
+        ? raw.upstreamCompatibility
+        : DEFAULT_SETTINGS.upstreamCompatibility,
     trustedWorkspace:
       typeof raw.trustedWorkspace === 'boolean' ? raw.trustedWorkspace : DEFAULT_SETTINGS.trustedWorkspace,
   };

@@ -17,7 +17,9 @@ export async function validateFile(file: string, options: CheckOptions = {}): Pr
   const bytes = await readFile(file);
   const decoded = decodeStackBytes(bytes);
   const model = parseStack(decoded.text, pathToFileURL(file).href);
-  const diagnostics = [...decoded.diagnostics, ...checkStack(model, options)].sort((a, b) => a.span.start - b.span.start);
+  const diagnostics = [...decoded.diagnostics, ...checkStack(model, options)].sort(
+    (a, b) => a.span.start - b.span.start,
+  );
   return { file, lines: model.lines, diagnostics };
 }
 
