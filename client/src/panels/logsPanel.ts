@@ -58,7 +58,6 @@ class LogsPanel {
     this.panel = openWebviewPanel(services.extensionUri, {
       viewType: 'windflow.logs',
       title,
-      column: vscode.ViewColumn.Active,
       script: 'webview-logs.js',
       body: LOGS_BODY,
     });

@@ -44,7 +44,6 @@ class StatusPanel {
     this.panel = openWebviewPanel(services.extensionUri, {
       viewType: 'windflow.status',
       title,
-      column: vscode.ViewColumn.Active,
       script: 'webview-status.js',
       body: STATUS_BODY,
     });
