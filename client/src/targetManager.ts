@@ -39,6 +39,8 @@ export class TargetManager implements vscode.Disposable {
   /** The kind of each target, once the configs were loaded (for UI that must not load them). */
   private readonly loadedKinds = new Map<string, TargetConfig['kind']>();
   private readonly reachabilities = new Map<string, { at: number; answer: Promise<Reachability> }>();
+  /** The last answer of each target's connection test, for UI that must not wait for a new one. */
+  private readonly lastReachability = new Map<string, Reachability>();
   private readonly reachabilityChanged = new vscode.EventEmitter<string>();
   /** Fires with a target's name when a connection test gave a new answer. */
   readonly onDidChangeReachability = this.reachabilityChanged.event;
@@ -98,6 +100,7 @@ export class TargetManager implements vscode.Disposable {
   reload(): void {
     this.configsPromise = undefined;
     this.reachabilities.clear();
+    this.lastReachability.clear();
     for (const target of this.instances.values()) target.dispose();
     this.instances.clear();
     this.changed.fire();
@@ -158,29 +161,34 @@ export class TargetManager implements vscode.Disposable {
     const answer = this.testConnection(name);
     this.reachabilities.set(name, { at: Date.now(), answer });
     void Promise.all([answer, previous]).then(([now, before]) => {
+      this.lastReachability.set(name, now);
       if (now.reachable !== before?.reachable || now.problem !== before?.problem) this.reachabilityChanged.fire(name);
     });
     return answer;
   }
 
+  /** The last known answer (undefined before the first test ends); starts a test when the last one is stale. */
+  knownReachability(name: string): Reachability | undefined {
+    void this.reachability(name);
+    return this.lastReachability.get(name);
+  }
+
   private async testConnection(name: string): Promise<Reachability> {
-    let timer: NodeJS.Timeout | undefined;
     try {
-      const target = await this.target(name);
-      await Promise.race([
-        target.ping(),
-        new Promise((_, reject) => {
-          timer = setTimeout(
-            () => reject(new Error(`no answer within ${PING_TIMEOUT_MS / 1000} seconds`)),
-            PING_TIMEOUT_MS,
-          );
-        }),
-      ]);
-      return { reachable: true };
+      return await pingWithin(await this.target(name));
     } catch (error) {
       return { reachable: false, problem: describeError(error) };
+    }
+  }
+
+  /** Tests a target that is not saved yet (Add Target, Edit Target): connects, pings, disconnects. */
+  async testConfig(config: TargetConfig): Promise<Reachability> {
+    const registry = await this.registry();
+    const target = registry.createTarget(config, (key) => Promise.resolve(this.context.secrets.get(key)));
+    try {
+      return await pingWithin(target);
     } finally {
-      clearTimeout(timer);
+      target.dispose();
     }
   }
 
@@ -200,6 +208,26 @@ export class TargetManager implements vscode.Disposable {
     this.instances.clear();
     this.changed.dispose();
     for (const subscription of this.subscriptions) subscription.dispose();
+  }
+}
+
+async function pingWithin(target: Target): Promise<Reachability> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      target.ping(),
+      new Promise((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`no answer within ${PING_TIMEOUT_MS / 1000} seconds`)),
+          PING_TIMEOUT_MS,
+        );
+      }),
+    ]);
+    return { reachable: true };
+  } catch (error) {
+    return { reachable: false, problem: describeError(error) };
+  } finally {
+    clearTimeout(timer);
   }
 }
 

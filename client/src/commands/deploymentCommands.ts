@@ -46,11 +46,12 @@ export function registerDeploymentCommands(services: DeploymentCommandServices):
     progressVerb: string,
     doneVerb: string,
     change: (target: Target, deploymentName: string) => Promise<void>,
+    destructive: boolean,
   ): vscode.Disposable =>
     vscode.commands.registerCommand(
       command,
       trusted(async (ref?: DeploymentRef) => {
-        const chosen = await deploymentFrom(services.targets, ref);
+        const chosen = await deploymentFrom(services.targets, ref, destructive);
         if (!chosen) return;
         const target = await services.targets.target(chosen.targetName);
         await vscode.window.withProgress(
@@ -77,8 +78,8 @@ export function registerDeploymentCommands(services: DeploymentCommandServices):
         if (chosen) await redeploy(services, chosen);
       }),
     ),
-    lifecycleCommand('windflow.stop', 'Stopping', 'Stopped', (target, name) => target.stop(name)),
-    lifecycleCommand('windflow.start', 'Starting', 'Started', (target, name) => target.start(name)),
+    lifecycleCommand('windflow.stop', 'Stopping', 'Stopped', (target, name) => target.stop(name), true),
+    lifecycleCommand('windflow.start', 'Starting', 'Started', (target, name) => target.start(name), false),
     vscode.commands.registerCommand(
       'windflow.remove',
       trusted(async (ref?: DeploymentRef) => remove(services, ref, false)),
@@ -115,8 +116,16 @@ async function stackUriFrom(uri: unknown): Promise<vscode.Uri | undefined> {
   return undefined;
 }
 
-/** The deployment a command acts on: the tree item it was invoked on, else one the user picks on a target. */
-async function deploymentFrom(targets: TargetManager, ref: unknown): Promise<DeploymentRef | undefined> {
+/**
+ * The deployment a command acts on: the tree item it was invoked on (always, when there is one), else one the user
+ * picks on the current target. For a destructive action the picker starts with nothing highlighted, so Enter alone
+ * never chooses a deployment.
+ */
+export async function deploymentFrom(
+  targets: TargetManager,
+  ref: unknown,
+  destructive = false,
+): Promise<DeploymentRef | undefined> {
   if (isDeploymentRef(ref)) return ref;
   const targetName = await targets.currentName();
   if (!targetName) {
@@ -129,14 +138,37 @@ async function deploymentFrom(targets: TargetManager, ref: unknown): Promise<Dep
     void vscode.window.showInformationMessage(`There are no WindFlow deployments on ${targetName}.`);
     return undefined;
   }
-  const picked = await vscode.window.showQuickPick(
-    deployments.map((deployment) => ({
-      label: deployment.deploymentName,
-      description: [deployment.state, deployment.stackName].filter(Boolean).join(' · '),
-    })),
-    { title: `Deployments on ${targetName}`, placeHolder: 'Choose a deployment' },
-  );
+  const items = deployments.map((deployment) => ({
+    label: deployment.deploymentName,
+    description: [deployment.state, deployment.stackName].filter(Boolean).join(' · '),
+  }));
+  const title = `Deployments on ${targetName}`;
+  const picked = destructive
+    ? await pickWithNothingHighlighted(items, title)
+    : await vscode.window.showQuickPick(items, { title, placeHolder: 'Choose a deployment' });
   return picked ? { targetName, deploymentName: picked.label } : undefined;
+}
+
+/** A quick pick whose first row is not highlighted: the user has to point at (or type) the deployment to act on. */
+function pickWithNothingHighlighted<T extends vscode.QuickPickItem>(items: T[], title: string): Promise<T | undefined> {
+  return new Promise((resolve) => {
+    const quickPick = vscode.window.createQuickPick<T>();
+    quickPick.title = title;
+    quickPick.placeholder = 'Choose the deployment (nothing is selected for you)';
+    quickPick.items = items;
+    quickPick.activeItems = [];
+    let chosen: T | undefined;
+    quickPick.onDidAccept(() => {
+      chosen = quickPick.selectedItems[0] ?? quickPick.activeItems[0];
+      if (chosen) quickPick.hide();
+    });
+    quickPick.onDidHide(() => {
+      quickPick.dispose();
+      resolve(chosen);
+    });
+    quickPick.show();
+    quickPick.activeItems = [];
+  });
 }
 
 async function redeploy(services: DeploymentCommandServices, ref: DeploymentRef): Promise<void> {
@@ -166,7 +198,7 @@ async function remove(
   ref: DeploymentRef | undefined,
   deleteData: boolean,
 ): Promise<void> {
-  const chosen = await deploymentFrom(services.targets, ref);
+  const chosen = await deploymentFrom(services.targets, ref, true);
   if (!chosen) return;
   const action = deleteData ? 'Remove and Delete Data' : 'Remove';
   const detail = deleteData
