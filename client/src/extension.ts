@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { DeployCodeLensProvider } from './codeLens';
+import { registerContainerCommands } from './commands/containerCommands';
 import { registerDeploymentCommands } from './commands/deploymentCommands';
 import { registerEditorCommands } from './commands/editorCommands';
 import { registerTargetCommands } from './commands/targetCommands';
@@ -52,12 +53,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.languages.registerCodeLensProvider({ language: STACK_LANGUAGE }, codeLens),
     ...registerEditorCommands(() => client, rendered, log),
     ...registerTargetCommands(targets, context.secrets, log),
+    ...registerContainerCommands(targets, log),
     ...registerDeploymentCommands({
       extensionUri: context.extensionUri,
       client: languageClient,
       targets,
       deployer,
       history,
+      notes,
       log,
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {

@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { Deployer } from '../deployer';
+import { RenderRequest } from '../../../server/src/protocol';
 import type { DeployHistory } from '../deployHistory';
+import type { DeploymentNotes } from '../notes';
 import { isDeploymentRef, type DeploymentRef } from '../deploymentRef';
 import { describeError } from '../errors';
 import { STACK_LANGUAGE } from '../languageClient';
@@ -18,7 +20,26 @@ export interface DeploymentCommandServices {
   targets: TargetManager;
   deployer: Deployer;
   history: DeployHistory;
+  notes: DeploymentNotes;
   log: Logger;
+}
+
+/**
+ * A deployment's notes: those shown at its deploy in this session, else the notes rendered again (secrets masked)
+ * from the stack file and values this editor deployed it with.
+ */
+async function notesFor(services: DeploymentCommandServices, ref: DeploymentRef): Promise<string | undefined> {
+  const shown = services.notes.markdownFor(ref.deploymentName);
+  if (shown !== undefined) return shown;
+  const record = await services.history.forDeployment(ref.targetName, ref.deploymentName);
+  if (!record) return undefined;
+  const rendered = await services.client.sendRequest(RenderRequest, {
+    uri: record.stackUri,
+    values: record.values,
+    deploymentName: ref.deploymentName,
+    purpose: 'preview',
+  });
+  return rendered.ok ? rendered.deploymentNotes : undefined;
 }
 
 /** Deploy, redeploy, stop, remove, logs and status: everything that touches a target. Refused in Restricted Mode. */
@@ -99,7 +120,15 @@ export function registerDeploymentCommands(services: DeploymentCommandServices):
       'windflow.showStatus',
       trusted(async (ref?: DeploymentRef) => {
         const chosen = await deploymentFrom(services.targets, ref);
-        if (chosen) openStatusPanel(services, { targetName: chosen.targetName, deploymentName: chosen.deploymentName });
+        if (!chosen) return;
+        openStatusPanel(
+          {
+            ...services,
+            notesFor: (ref) => notesFor(services, ref),
+            showNotes: (ref, markdown) => services.notes.show(ref.deploymentName, markdown),
+          },
+          { targetName: chosen.targetName, deploymentName: chosen.deploymentName },
+        );
       }),
     ),
   ];

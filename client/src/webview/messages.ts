@@ -84,7 +84,8 @@ export interface LogLineView {
   timestamp?: string;
 }
 
-export type LogStreamState = 'connecting' | 'streaming' | 'waiting' | 'ended' | 'error';
+/** quiet: following, the stream is open, but the container has printed nothing yet. */
+export type LogStreamState = 'connecting' | 'streaming' | 'quiet' | 'waiting' | 'ended' | 'error';
 
 export type HostToLogs =
   | { type: 'init'; title: string; services: string[]; options: LogStreamOptions }
@@ -119,7 +120,13 @@ export type HostToStatus =
       /** ISO 8601 time of this snapshot (ages are computed against it). */
       updatedAt: string;
     }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string }
+  /** The deployment's rendered deployment_notes (Markdown, secrets masked), when they are known. */
+  | { type: 'notes'; markdown: string };
 
 export type StatusToHost =
-  { type: 'ready' } | { type: 'refresh' } | { type: 'openUrl'; url: string } | { type: 'showLogs'; unit?: string };
+  | { type: 'ready' }
+  | { type: 'refresh' }
+  | { type: 'openUrl'; url: string }
+  | { type: 'showLogs'; unit?: string }
+  | { type: 'openNotes' };

@@ -25,6 +25,7 @@ import {
   UnitStatus,
 } from '../target';
 import { deployCompose } from './composeStrategy';
+import { recentEvents } from './containerActions';
 import { checkEngine, connectDocker, connectionProblem, isConnectionError, SecretProvider } from './connection';
 import { deployContainer } from './containerStrategy';
 import { containerName, removeDeploymentNetworks } from './engine';
@@ -36,6 +37,8 @@ import { DeploymentWatcher } from './watch';
 
 /** Exit codes of a main process ended by SIGTERM (128 + 15) and by SIGKILL (128 + 9). */
 const TERMINATED_EXIT_CODE = 143;
+/** How far back a status reads the engine's events about the deployment. */
+const RECENT_EVENTS_SECONDS = 3600;
 const KILLED_EXIT_CODE = 137;
 
 /**
@@ -130,6 +133,16 @@ export class DockerTarget implements Target {
       if (isConnectionError(error)) throw connectionProblem(this.config, error);
       throw error;
     }
+  }
+
+  /** The engine of this target for container actions (containerActions.ts), with the same error mapping. */
+  withEngine<T>(work: (docker: Docker) => Promise<T>): Promise<T> {
+    return this.engine(work);
+  }
+
+  /** The address of the engine (for the published ports' host name). */
+  get host(): string {
+    return this.config.host;
   }
 
   async ping(): Promise<void> {
@@ -246,6 +259,7 @@ export class DockerTarget implements Target {
         targetType: containers[0].Labels[TARGET_TYPE_LABEL],
         state: overallState(units),
         units,
+        events: await recentEvents(docker, deploymentName, RECENT_EVENTS_SECONDS),
       };
     });
   }
