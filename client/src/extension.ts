@@ -51,7 +51,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     treeView.onDidChangeVisibility(({ visible }) => tree.setVisible(visible)),
     new TargetStatusBar(targets),
     vscode.languages.registerCodeLensProvider({ language: STACK_LANGUAGE }, codeLens),
-    ...registerEditorCommands(() => client, rendered, log),
+    ...registerEditorCommands(() => client, rendered, context.workspaceState, log),
     ...registerTargetCommands(targets, context.secrets, log),
     ...registerContainerCommands(targets, log),
     ...registerDeploymentCommands({
