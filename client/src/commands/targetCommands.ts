@@ -301,6 +301,8 @@ async function addTarget(
   await saveTarget(config);
   targets.reload();
   log.info(`Added target ${name} (${describeConfig(config)})`);
+  // A target saved although it does not answer is kept, not made the one deploys go to.
+  if (!(await targets.reachability(name)).reachable) return;
   await targets.select(name);
   void vscode.window.showInformationMessage(`Target ${name} is added and is now the current target.`);
 }
