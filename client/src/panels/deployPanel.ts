@@ -42,9 +42,7 @@ export async function openDeployForm(
     return;
   }
   const variables = await services.client.sendRequest(VariablesRequest, { uri: key });
-  const panel = new DeployPanel(services, stackUri, variables, preferredTarget);
-  openForms.set(key, panel);
-  panel.onDidDispose(() => openForms.delete(key));
+  openForms.set(key, new DeployPanel(services, stackUri, variables, preferredTarget, () => openForms.delete(key)));
 }
 
 function stackFacts(variables: VariablesResponse): StackFacts {
@@ -70,6 +68,7 @@ class DeployPanel {
     private readonly stackUri: vscode.Uri,
     private variables: VariablesResponse,
     private readonly preferredTarget: string | undefined,
+    private readonly onClosed: () => void,
   ) {
     this.panel = openWebviewPanel(services.extensionUri, {
       viewType: 'windflow.deployForm',
@@ -87,10 +86,6 @@ class DeployPanel {
       services.targets.onDidChange(() => void this.sendTargets()),
       services.targets.onDidChangeReachability(() => void this.sendTargets()),
     );
-  }
-
-  onDidDispose(listener: () => void): void {
-    this.disposables.push(this.panel.onDidDispose(listener));
   }
 
   reveal(): void {
@@ -243,6 +238,7 @@ class DeployPanel {
 
   private dispose(): void {
     this.closed = true;
+    this.onClosed();
     clearTimeout(this.stackRefreshTimer);
     for (const disposable of this.disposables) disposable.dispose();
     this.disposables.length = 0;
