@@ -433,7 +433,13 @@ describe('VS Code end to end (code-server + Chromium)', function () {
     await screenshot('deploy-form-follows-fix');
     await form.locator('#deploy').click();
     await notification(`Deployed ${DEPLOYMENT} to local`).waitFor({ timeout: 60_000 });
+    // The deployment notes open as a Markdown preview (a webview too): read, then closed, so one panel shows at a time.
+    const notes = tab(`Preview ${DEPLOYMENT}.md`);
+    await notes.waitFor();
     await screenshot('deployed');
+    await notes.click();
+    await page.keyboard.press('Control+W');
+    await notes.waitFor({ state: 'detached' });
     const running = await docker.listContainers({ filters: { label: [DEPLOYMENT_LABEL] } });
     assert.equal(running.length, 1, 'one running container carries the deployment label');
 
@@ -496,16 +502,12 @@ describe('VS Code end to end (code-server + Chromium)', function () {
     await container.waitFor({ timeout: 30_000 });
 
     await contextMenu(container, 'Attach Shell');
-    await tab(`Shell: ${DEPLOYMENT}`)
-      .or(page.locator('.terminal-tabs-entry', { hasText: `Shell: ${DEPLOYMENT}` }))
-      .first()
-      .waitFor();
-    const terminal = page.locator('.terminal-wrapper.active .xterm');
-    await terminal.waitFor();
+    const terminal = page.locator('.integrated-terminal .xterm').first();
+    await terminal.waitFor({ timeout: 30_000 });
     await terminal.click();
     await page.keyboard.type('echo "shell-$((6 * 7))"');
     await page.keyboard.press('Enter');
-    await page.locator('.terminal-wrapper.active .xterm-rows', { hasText: 'shell-42' }).waitFor({ timeout: 30_000 });
+    await page.locator('.integrated-terminal .xterm-rows', { hasText: 'shell-42' }).waitFor({ timeout: 30_000 });
     await screenshot('attach-shell');
     await page.keyboard.type('exit');
     await page.keyboard.press('Enter');
