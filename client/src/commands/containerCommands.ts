@@ -124,6 +124,8 @@ function shellTerminal(
   const write = new vscode.EventEmitter<string>();
   const close = new vscode.EventEmitter<number | void>();
   let session: Awaited<ReturnType<ContainerActions['openShell']>> | undefined;
+  /** What the user typed before the exec session was up: sent once it is, not lost. */
+  let pendingInput = '';
   let size = { columns: 80, rows: 24 };
   return {
     onDidWrite: write.event,
@@ -133,6 +135,8 @@ function shellTerminal(
       void openShell(container(), size.columns, size.rows).then(
         (opened) => {
           session = opened;
+          if (pendingInput) opened.stream.write(pendingInput);
+          pendingInput = '';
           opened.stream.on('data', (chunk: Buffer) => write.fire(chunk.toString('utf8')));
           opened.stream.on('end', () => {
             void opened.exitCode().then((code) => {
@@ -149,7 +153,10 @@ function shellTerminal(
         },
       );
     },
-    handleInput: (data) => session?.stream.write(data),
+    handleInput: (data) => {
+      if (session) session.stream.write(data);
+      else pendingInput += data;
+    },
     setDimensions: (dimensions) => {
       size = { columns: dimensions.columns, rows: dimensions.rows };
       void session?.resize(size.columns, size.rows);
