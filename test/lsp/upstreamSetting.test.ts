@@ -24,7 +24,7 @@ describe('upstreamCompatibility setting (LSP)', () => {
     await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
     const on = await client.diagnostics(URI, 1);
     assert.deepEqual(
-      on.diagnostics.map((diagnostic) => `${String(diagnostic.code)} ${diagnostic.message.split(' is applied')[0]}`),
+      on.diagnostics.map((diagnostic) => `${String(diagnostic.code)} ${String(diagnostic.message).split(' is')[0]}`),
       ['WF041 `network_mode`', 'WF041 `command`'],
     );
   });

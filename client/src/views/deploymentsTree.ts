@@ -86,7 +86,11 @@ export class DeploymentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
     this.changed.fire(undefined);
   }
 
-  /** Reads the target's deployments (and the units of those already shown), then redraws its subtree at once. */
+  /**
+   * Reads the target's deployments (and the units of those already shown), then redraws only what changed: the
+   * target's subtree when deployments came or went, else just the deployments whose state or units changed. Every
+   * redraw makes VS Code drop the redrawn nodes' descendants for a moment, so the fewer, the safer for menus.
+   */
   async refreshTarget(targetName: string): Promise<void> {
     const node = this.targetNodes.get(targetName);
     if (!node) return;
@@ -95,9 +99,27 @@ export class DeploymentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
       (child): child is DeploymentNode => child.kind === 'deployment' && this.children.has(unitsKey(child)),
     );
     const units = await Promise.all(shownUnits.map((deployment) => this.readUnits(deployment)));
-    this.children.set(targetName, deployments);
-    shownUnits.forEach((deployment, index) => this.children.set(unitsKey(deployment), units[index]!));
-    this.changed.fire(node);
+    const previous = this.children.get(targetName);
+    if (!previous || !sameDeployments(previous, deployments)) {
+      this.children.set(targetName, deployments);
+      shownUnits.forEach((deployment, index) => this.children.set(unitsKey(deployment), units[index]!));
+      this.changed.fire(node);
+      return;
+    }
+    previous.forEach((kept, index) => {
+      const fresh = deployments[index]!;
+      if (kept.kind !== 'deployment' || fresh.kind !== 'deployment') return;
+      const shownIndex = shownUnits.indexOf(fresh);
+      const freshUnits = shownIndex >= 0 ? units[shownIndex]! : undefined;
+      const summaryChanged = JSON.stringify(kept.summary) !== JSON.stringify(fresh.summary);
+      const unitsChanged =
+        freshUnits !== undefined && JSON.stringify(freshUnits) !== JSON.stringify(this.children.get(unitsKey(kept)));
+      if (!summaryChanged && !unitsChanged) return;
+      // The same node object (VS Code finds a node by identity) with the new facts.
+      kept.summary = fresh.summary;
+      if (freshUnits) this.children.set(unitsKey(kept), freshUnits);
+      this.changed.fire(kept);
+    });
   }
 
   getTreeItem(node: TreeNode): vscode.TreeItem | Promise<vscode.TreeItem> {
@@ -251,6 +273,15 @@ export class DeploymentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
     this.changed.dispose();
     for (const subscription of this.subscriptions) subscription.dispose();
   }
+}
+
+/** The same deployments in the same order (their states may differ). */
+function sameDeployments(previous: TreeNode[], next: TreeNode[]): boolean {
+  const names = (nodes: TreeNode[]) =>
+    nodes.map((child) =>
+      child.kind === 'deployment' ? child.deploymentName : `${child.kind}:${JSON.stringify(child)}`,
+    );
+  return JSON.stringify(names(previous)) === JSON.stringify(names(next));
 }
 
 function unitsKey(node: DeploymentRef): string {
