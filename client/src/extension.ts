@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { DeployCodeLensProvider } from './codeLens';
+import { registerContainerCommands } from './commands/containerCommands';
 import { registerDeploymentCommands } from './commands/deploymentCommands';
 import { registerPodCommands } from './commands/podCommands';
 import { registerEditorCommands } from './commands/editorCommands';
@@ -51,14 +52,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     treeView.onDidChangeVisibility(({ visible }) => tree.setVisible(visible)),
     new TargetStatusBar(targets),
     vscode.languages.registerCodeLensProvider({ language: STACK_LANGUAGE }, codeLens),
-    ...registerEditorCommands(() => client, rendered, log),
+    ...registerEditorCommands(() => client, rendered, context.workspaceState, log),
     ...registerTargetCommands(targets, context.secrets, log),
+    ...registerContainerCommands(targets, log),
     ...registerDeploymentCommands({
       extensionUri: context.extensionUri,
       client: languageClient,
       targets,
       deployer,
       history,
+      notes,
       log,
     }),
     ...registerPodCommands({ targets, log }),

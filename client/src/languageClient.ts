@@ -11,6 +11,7 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
+import { DiagnosticDocs } from './diagnosticDocs';
 import type { Logger } from './logger';
 
 /**
@@ -77,6 +78,8 @@ class RestartingErrorHandler implements ErrorHandler {
  * the server with `trustedWorkspace` added, so the server turns off what Restricted Mode forbids (env(), AI).
  */
 export function createLanguageClient(context: vscode.ExtensionContext, log: Logger): LanguageClient {
+  const docs = new DiagnosticDocs(vscode.Uri.joinPath(context.extensionUri, 'docs', 'diagnostics.md'));
+  context.subscriptions.push(docs);
   const serverModule = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: SERVER_NODE_FLAGS } },
@@ -96,6 +99,16 @@ export function createLanguageClient(context: vscode.ExtensionContext, log: Logg
     initializationOptions: () => ({ trustedWorkspace: vscode.workspace.isTrusted }),
     errorHandler: new RestartingErrorHandler(log),
     middleware: {
+      // The server links each code to docs/diagnostics.md#wfNNN, which VS Code would open as an editable file at
+      // line 1: point the link at the code's section of the read-only catalogue instead.
+      handleDiagnostics: (uri, diagnostics, next) => {
+        for (const diagnostic of diagnostics) {
+          if (typeof diagnostic.code !== 'object') continue;
+          const target = docs.linkFor(String(diagnostic.code.value));
+          if (target) diagnostic.code = { value: diagnostic.code.value, target };
+        }
+        next(uri, diagnostics);
+      },
       workspace: {
         configuration: async (params, token, next) => {
           const results = await next(params, token);

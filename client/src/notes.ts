@@ -20,6 +20,11 @@ export class DeploymentNotes implements vscode.TextDocumentContentProvider, vsco
     return this.notesByPath.get(uri.path) ?? '';
   }
 
+  /** The notes shown for a deployment in this session. */
+  markdownFor(deploymentName: string): string | undefined {
+    return this.notesByPath.get(`/${deploymentName}.md`);
+  }
+
   async show(deploymentName: string, markdown: string): Promise<void> {
     const uri = vscode.Uri.from({ scheme: NOTES_SCHEME, path: `/${deploymentName}.md` });
     this.notesByPath.set(uri.path, markdown);

@@ -166,3 +166,50 @@ export function submissionProblems(
   if (nameProblem) problems.unshift(nameProblem);
   return problems;
 }
+
+/** The form's shape (fields, types, choices, rules) without the defaults: when it is unchanged the form is updated in place. */
+export function variablesShape(variables: readonly VariableInfo[]): string {
+  return JSON.stringify(variables, (key, value: unknown) => (key === 'default' ? undefined : value));
+}
+
+/**
+ * The values after the stack file changed: what the user edited stays, a generated value already shown stays (the
+ * server generates a new one on each read), every other field takes the file's new default.
+ */
+export function mergeValues(
+  variables: readonly VariableInfo[],
+  previous: FormValues,
+  edited: ReadonlySet<string>,
+): FormValues {
+  const fresh = initialValues(variables);
+  for (const field of valueFields(variables)) {
+    const name = field.qualifiedName;
+    if (!(name in previous)) continue;
+    if (edited.has(name) || (field.generated && previous[name] !== '')) fresh[name] = previous[name];
+  }
+  return fresh;
+}
+
+export interface FormReadiness {
+  ready: boolean;
+  /** Why Deploy is off, in words. */
+  reason?: string;
+}
+
+/** Whether Deploy can be pressed now, and if not why: the file's errors first, then the target, then the fields. */
+export function formReadiness(state: {
+  blockingErrors: number;
+  target: string;
+  deployableBy: string;
+  nameProblem?: string;
+  invalidFields: string[];
+}): FormReadiness {
+  if (state.blockingErrors > 0) {
+    const count = state.blockingErrors === 1 ? 'an error' : `${state.blockingErrors} errors`;
+    return { ready: false, reason: `The stack file has ${count}: fix the file to deploy.` };
+  }
+  if (!state.target) return { ready: false, reason: `Choose a target: this stack deploys to ${state.deployableBy}.` };
+  if (state.nameProblem) return { ready: false, reason: `Deployment name: ${state.nameProblem}` };
+  if (state.invalidFields.length > 0) return { ready: false, reason: `Check ${state.invalidFields.join(', ')}.` };
+  return { ready: true };
+}

@@ -142,6 +142,19 @@ export const AiConfigureRequest = new RequestType<AiConfigureParams, AiConfigure
   'windflow/ai/configure',
 );
 
+/** The models an endpoint lists, for the model step of "Configure AI Endpoint…" (nothing is configured by it). */
+export type AiListModelsParams = Omit<AiConfigureParams, 'trusted' | 'model' | 'testConnection'>;
+
+export interface AiListModelsResponse {
+  models: string[];
+  /** Why the endpoint could not list them. */
+  problem?: string;
+}
+
+export const AiListModelsRequest = new RequestType<AiListModelsParams, AiListModelsResponse, void>(
+  'windflow/ai/listModels',
+);
+
 /** Streaming progress of generate and complete, sent to the request's `progressToken`. */
 export interface AiProgress {
   receivedCharacters: number;

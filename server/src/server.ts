@@ -35,6 +35,8 @@ export interface WindflowSettings {
   validation: { enabled: boolean };
   /** `windflow.kubernetes.version`: the cluster version Kubernetes apiVersions are checked against. */
   kubernetes: { version: string };
+  /** Also report what only matters when deploying through an upstream WindFlow server. */
+  upstreamCompatibility: boolean;
   /** False in an untrusted workspace: `env()` is then never evaluated. */
   trustedWorkspace: boolean;
 }
@@ -43,6 +45,7 @@ const DEFAULT_SETTINGS: WindflowSettings = {
   inlayHints: { enabled: true },
   validation: { enabled: true },
   kubernetes: { version: DEFAULT_KUBERNETES_VERSION },
+  upstreamCompatibility: false,
   trustedWorkspace: false,
 };
 
@@ -103,7 +106,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       // A newer edit superseded this run: its own validation is already scheduled.
       if (!document || document.version !== version) return;
       const diagnostics = settings.validation.enabled
-        ? service.getDiagnostics(document.getText(), uri, { kubernetesVersion: settings.kubernetes.version })
+        ? service.getDiagnostics(document.getText(), uri, {
+            kubernetesVersion: settings.kubernetes.version,
+            upstreamCompatibility: settings.upstreamCompatibility,
+          })
         : [];
       await connection.sendDiagnostics({ uri, version, diagnostics });
     } catch (error) {
@@ -312,6 +318,10 @@ function mergeSettings(value: unknown): WindflowSettings {
     inlayHints: { enabled: flag(raw.inlayHints, DEFAULT_SETTINGS.inlayHints.enabled) },
     validation: { enabled: flag(raw.validation, DEFAULT_SETTINGS.validation.enabled) },
     kubernetes: { version: kubernetesVersionOf(raw.kubernetes) },
+    upstreamCompatibility:
+      typeof raw.upstreamCompatibility === 'boolean'
+        ? raw.upstreamCompatibility
+        : DEFAULT_SETTINGS.upstreamCompatibility,
     trustedWorkspace:
       typeof raw.trustedWorkspace === 'boolean' ? raw.trustedWorkspace : DEFAULT_SETTINGS.trustedWorkspace,
   };

@@ -3,13 +3,16 @@ import type { VariableInfo } from '../../server/src/protocol';
 import {
   coerceInput,
   dependenciesMet,
+  formReadiness,
   initialValues,
   isShown,
+  mergeValues,
   submissionProblems,
   validateDeploymentName,
   validateForm,
   validateValue,
   valueFields,
+  variablesShape,
 } from '../../client/src/variableForm';
 
 function variable(name: string, extra: Partial<VariableInfo> = {}): VariableInfo {
@@ -129,5 +132,44 @@ describe('variableForm', () => {
       'Use letters, digits, "_", "." and "-", starting with a letter or digit (a Docker container name).',
       'DB is required.',
     ]);
+  });
+});
+
+describe('deploy form following the file', () => {
+  const port = variable('port', { type: 'integer', default: 8080 });
+  const name = variable('name', { default: 'web' });
+  const secret = variable('secret', { type: 'password', generated: true, default: 'fresh-generated' });
+
+  it('keeps what the user edited and a generated value already shown, and takes new defaults elsewhere', () => {
+    const merged = mergeValues(
+      [port, { ...name, default: 'api' }, secret],
+      { port: 9090, name: 'web', secret: 'shown-before' },
+      new Set(['port']),
+    );
+    assert.deepEqual(merged, { port: 9090, name: 'api', secret: 'shown-before' });
+  });
+
+  it('gives a field that is new in the file its default', () => {
+    assert.deepEqual(mergeValues([port, name], { port: 1 }, new Set(['port'])), { port: 1, name: 'web' });
+  });
+
+  it('has the same shape when only defaults changed, another when a field changed', () => {
+    assert.equal(variablesShape([port, name]), variablesShape([{ ...port, default: 1 }, name]));
+    assert.notEqual(variablesShape([port, name]), variablesShape([port, { ...name, required: true }]));
+  });
+
+  it('says why Deploy is off: the file first, then the target, the name and the fields', () => {
+    const ready = { blockingErrors: 0, target: 'local', deployableBy: 'a Docker engine', invalidFields: [] };
+    assert.deepEqual(formReadiness(ready), { ready: true });
+    assert.deepEqual(formReadiness({ ...ready, blockingErrors: 1, target: '' }), {
+      ready: false,
+      reason: 'The stack file has an error: fix the file to deploy.',
+    });
+    assert.equal(
+      formReadiness({ ...ready, target: '', deployableBy: 'a Kubernetes cluster (a kubeconfig context)' }).reason,
+      'Choose a target: this stack deploys to a Kubernetes cluster (a kubeconfig context).',
+    );
+    assert.equal(formReadiness({ ...ready, nameProblem: 'Use lowercase.' }).reason, 'Deployment name: Use lowercase.');
+    assert.equal(formReadiness({ ...ready, invalidFields: ['Port', 'Name'] }).reason, 'Check Port, Name.');
   });
 });

@@ -1,9 +1,13 @@
 /**
  * End to end, as a user: a real VS Code (code-server 1.100.3) with the packaged extension, driven through Chromium by
- * playwright-core. Open a faulty stack in Restricted Mode → the Problems panel lists its diagnostics → deploying is
- * unavailable → trust the workspace → a quick fix clears one diagnostic → Deploy Stack from the command palette to the
- * local Docker engine → the Targets view shows it running → the logs panel shows the container's output → the status
- * panel lists it → Remove → the view is empty. A screenshot of each step goes to test/e2e/artifacts/.
+ * playwright-core. Open a faulty stack in Restricted Mode → the Problems panel lists its diagnostics, whose code link
+ * opens the read-only catalogue at its section → deploying is unavailable → trust the workspace → the deploy form,
+ * opened on the faulty file, refuses and keeps what is typed across closing → a quick fix in the file turns the open
+ * form ready → deploy to the local Docker engine → the Targets view shows it running → logs (also "no output yet"),
+ * one status panel with events and notes, in one group → a destructive picker highlights nothing → container actions
+ * (a shell whose output is read back, Inspect, Open in Browser, Restart) → target management (an unreachable target
+ * tested, saved anyway, marked, removed) → a Kubernetes stack with no cluster → Remove from the tree item. A screenshot
+ * of each step goes to test/e2e/artifacts/ (the path is printed).
  *
  * Needs test/e2e/install.sh (code-server, playwright-core), /usr/bin/chromium and a Docker engine with local/busybox:1.
  * Skips with the reason when one is missing, and fails instead when CI=true.
@@ -42,6 +46,7 @@ template:
   image: local/busybox:1
   command: ["sh", "-c", "echo {{ mesage }}; echo ready-for-e2e; sleep 3600"]
   network_mode: none
+deployment_notes: "Echo says {{ message }}."
 variables:
   app_name:
     type: string
@@ -103,9 +108,14 @@ async function packageExtension(outDir: string): Promise<string> {
   const vsce = path.join(REPO, 'node_modules', '@vscode', 'vsce', 'vsce');
   await run(process.execPath, ['esbuild.mjs', '--production'], { cwd: REPO });
   const { stdout: packaged } = await run(process.execPath, [vsce, 'ls', '--no-dependencies'], { cwd: REPO });
+  const files = packaged.split(/\r?\n/);
   for (const file of ['dist/client.js', 'dist/server.js', 'dist/webview-deploy.js', 'media/webview.css']) {
-    assert.ok(packaged.split(/\r?\n/).includes(file), `the .vsix would lack ${file}: whitelist it in .vscodeignore`);
+    assert.ok(files.includes(file), `the .vsix would lack ${file}: whitelist it in .vscodeignore`);
   }
+  assert.ok(
+    !files.includes('schemas/structureValidator.ts'),
+    'the .vsix ships the build-time schemas/structureValidator.ts',
+  );
   await run(
     process.execPath,
     [
@@ -125,7 +135,7 @@ async function packageExtension(outDir: string): Promise<string> {
 }
 
 describe('VS Code end to end (code-server + Chromium)', function () {
-  this.timeout(240_000);
+  this.timeout(600_000);
   const docker = new Docker();
   let home: string;
   let codeServer: ChildProcess | undefined;
@@ -155,6 +165,12 @@ describe('VS Code end to end (code-server + Chromium)', function () {
     mkdirSync(path.join(workspace, 'stacks_definitions'), { recursive: true });
     mkdirSync(path.join(userData, 'User'), { recursive: true });
     writeFileSync(path.join(workspace, 'stacks_definitions', 'echo.yaml'), FAULTY_STACK);
+    // A bundled example a newcomer opens: a Kubernetes stack, on a machine without any cluster.
+    cpSync(
+      path.join(REPO, 'examples', 'hello-kubernetes.stack.yaml'),
+      path.join(workspace, 'hello-kubernetes.stack.yaml'),
+    );
+    console.log(`      screenshots: ${ARTIFACTS}`);
     writeFileSync(
       path.join(userData, 'User', 'settings.json'),
       JSON.stringify({
@@ -170,11 +186,20 @@ describe('VS Code end to end (code-server + Chromium)', function () {
         'update.mode': 'none',
         'telemetry.telemetryLevel': 'off',
         'windflow.defaultTarget': 'local',
+        // The DOM renderer puts the terminal's text in the page, where the shell's output is read back.
+        'terminal.integrated.gpuAcceleration': 'off',
+        'workbench.editor.enablePreview': false,
       }),
     );
 
     const vsix = await packageExtension(home);
-    const env = { ...process.env, XDG_CONFIG_HOME: path.join(home, 'config'), XDG_DATA_HOME: path.join(home, 'data') };
+    const env = {
+      ...process.env,
+      XDG_CONFIG_HOME: path.join(home, 'config'),
+      XDG_DATA_HOME: path.join(home, 'data'),
+      // No Kubernetes cluster: the Kubernetes stack must say what it needs instead of offering the Docker target.
+      KUBECONFIG: path.join(home, 'no-kubeconfig'),
+    };
     await run(process.execPath, [CODE_SERVER, '--extensions-dir', extensions, '--install-extension', vsix], { env });
 
     const port = await freePort();
@@ -241,9 +266,18 @@ describe('VS Code end to end (code-server + Chromium)', function () {
 
   /** Runs a command from the palette (F1) by its title, as a user types it. */
   async function runCommand(title: string): Promise<void> {
-    await page.keyboard.press('F1');
     const input = page.locator('.quick-input-widget input');
-    await input.waitFor();
+    // A webview that holds the focus can swallow F1 or close the palette at once: open it again, as a user would.
+    for (let attempt = 1; ; attempt++) {
+      await page.keyboard.press('F1');
+      try {
+        await input.waitFor({ timeout: attempt < 3 ? 5_000 : 30_000 });
+        break;
+      } catch (error) {
+        if (attempt >= 3) throw error;
+        await page.locator('.monaco-workbench').click({ position: { x: 700, y: 12 } });
+      }
+    }
     await input.fill(`>${title}`);
     await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
     await page.keyboard.press('Enter');
@@ -288,21 +322,63 @@ describe('VS Code end to end (code-server + Chromium)', function () {
     return page.frameLocator('iframe.webview.ready:visible').frameLocator('iframe#active-frame');
   }
 
-  it('walks from a faulty stack to a running deployment and back', async () => {
-    // 1. Open the faulty stack.
+  /** Right-clicks a row and chooses an entry of its context menu by its exact label. */
+  async function contextMenu(row: Locator, label: string): Promise<void> {
+    await row.click({ button: 'right' });
+    const entry = page
+      .locator('.monaco-menu .action-item .action-label', { hasText: new RegExp(`^${escapeRegExp(label)}$`) })
+      .first();
+    await entry.waitFor();
+    // Pointing at an entry focuses it; Enter then runs it the way the menu's keyboard handler does (a click can land
+    // while the menu still lays itself out, and be lost).
+    await entry.hover();
+    await page.locator('.monaco-menu .action-item.focused', { hasText: label }).waitFor();
+    await page.keyboard.press('Enter');
+    await page.locator('.monaco-menu').waitFor({ state: 'detached' });
+  }
+
+  function notification(text: string | RegExp): Locator {
+    return page.locator('.notifications-toasts .notification-toast', { hasText: text });
+  }
+
+  /** A row of the Targets view at a depth: 1 target, 2 deployment, 3 container. */
+  function treeRow(text: string, level: 1 | 2 | 3): Locator {
+    return page.locator(`[id="workbench.parts.sidebar"] .monaco-list-row[aria-level="${level}"]`, { hasText: text });
+  }
+
+  function tab(title: string): Locator {
+    return page.locator('.tabs-container .tab', { hasText: title });
+  }
+
+  async function openFile(name: string): Promise<void> {
     await page.keyboard.press('Control+P');
-    await page.locator('.quick-input-widget input').fill('echo.yaml');
-    await pick('echo.yaml');
+    await page.locator('.quick-input-widget input').fill(name);
+    await pick(name);
+  }
+
+  it('shows the problems of a faulty stack, with links into the read-only catalogue', async () => {
+    await openFile('echo.yaml');
     await page.locator('.monaco-editor .view-lines', { hasText: 'metadata' }).waitFor();
     await screenshot('stack-opened');
 
-    // 2. The Problems panel lists its diagnostics, the undefined variable among them.
     await page.keyboard.press('Control+Shift+M');
-    await problemRows().filter({ hasText: "undefined variable 'mesage'" }).waitFor({ timeout: 30_000 });
+    const typo = problemRows().filter({ hasText: "undefined variable 'mesage'" });
+    await typo.waitFor({ timeout: 30_000 });
     assert.ok((await problemRows().count()) >= 2, 'the file row and at least one diagnostic are listed');
     await screenshot('problems');
 
-    // 3. Restricted Mode: editing works, but nothing deploys and the Targets view contacts no target.
+    // The code's link opens the catalogue, read-only, at the code's own section (not line 1 of an editable copy).
+    await typo.locator('a', { hasText: 'WF020' }).first().click();
+    await page.locator('.monaco-editor .view-lines', { hasText: 'WF020 — undefined variable' }).waitFor();
+    assert.equal(await page.locator('.monaco-editor .view-lines', { hasText: '# Diagnostics' }).count(), 0);
+    await page.keyboard.type('x');
+    await page.locator('.monaco-editor-overlaymessage', { hasText: /read-only/i }).waitFor();
+    await screenshot('catalogue-at-code');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+W');
+  });
+
+  it('edits but does not deploy in Restricted Mode, then trusts the workspace', async () => {
     await page.keyboard.press('F1');
     await page.locator('.quick-input-widget input').fill('>WindFlow: ');
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'WindFlow: Show Rendered Stack' }).waitFor();
@@ -312,17 +388,44 @@ describe('VS Code end to end (code-server + Chromium)', function () {
     await page.getByText('Deploying is disabled in Restricted Mode').waitFor();
     await screenshot('restricted-mode');
 
-    // 4. Trusting the workspace turns deploying on without a reload.
     await runCommand('Workspaces: Manage Workspace Trust');
     await page.locator('.workspace-trust-editor .monaco-button', { hasText: /^Trust$/ }).click();
     await sidebarRow('local').waitFor({ timeout: 30_000 });
+    await page.keyboard.press('Control+W');
     await screenshot('trusted');
+  });
 
-    // 5. A quick fix at the typo clears that diagnostic.
-    await page.keyboard.press('Control+P');
-    await page.locator('.quick-input-widget input').fill('echo.yaml');
-    await pick('echo.yaml');
-    await page.locator('.monaco-editor .view-lines').first().click();
+  it('keeps the deploy form in step with the file, and what was typed across closing it', async () => {
+    await openFile('echo.yaml');
+    // The status bar names the target a deploy goes to.
+    await page
+      .locator('.statusbar-item', { hasText: /^\s*local\s*$/ })
+      .first()
+      .waitFor({ timeout: 30_000 });
+
+    await runCommand('WindFlow: Deploy Stack');
+    let form = webview();
+    await form.locator('#deploy').waitFor({ timeout: 30_000 });
+    await form.locator('#blocking:not([hidden])', { hasText: '1 error' }).waitFor();
+    assert.equal(await form.locator('#deploy').isDisabled(), true, 'Deploy is off while the file has an error');
+    // The name the form starts with is valid: no error under it.
+    assert.equal(await form.locator('#deploymentName').inputValue(), DEPLOYMENT);
+    assert.equal(await form.locator('#error-deploymentName').textContent(), '');
+    await form.locator('#message').fill('typed-in-form');
+    await screenshot('deploy-form-file-has-error');
+
+    // Closed and opened again: what was typed is back.
+    await form.locator('button', { hasText: 'Cancel' }).click();
+    await form.locator('#deploy').waitFor({ state: 'detached' });
+    await openFile('echo.yaml');
+    await runCommand('WindFlow: Deploy Stack');
+    form = webview();
+    await form.locator('#deploy').waitFor({ timeout: 30_000 });
+    await form.locator('#message').waitFor();
+    assert.equal(await form.locator('#message').inputValue(), 'typed-in-form');
+
+    // The form stays open while the file is fixed with a quick fix in the editor beside it.
+    await page.locator('.editor-group-container').first().locator('.monaco-editor .view-lines').first().click();
     await page.keyboard.press('Control+G');
     await page.keyboard.type('12:34');
     await page.keyboard.press('Enter');
@@ -336,61 +439,186 @@ describe('VS Code end to end (code-server + Chromium)', function () {
       .filter({ hasText: "undefined variable 'mesage'" })
       .waitFor({ state: 'detached', timeout: 20_000 });
     await page.keyboard.press('Control+S');
-    await screenshot('quick-fix-applied');
 
-    // 6. Validate Workspace Stacks sums up what is left; Show Rendered Stack renders the fixed template.
-    await runCommand('WindFlow: Validate Workspace Stacks');
-    await page.locator('.notifications-toasts', { hasText: 'Validated 1 stack file: 0 errors, 0 warnings.' }).waitFor();
-    await runCommand('WindFlow: Show Rendered Stack');
-    await page
-      .locator('.monaco-editor .view-lines', { hasText: 'echo hello-from-windflow; echo ready-for-e2e' })
-      .waitFor();
-    await screenshot('rendered-stack');
-
-    // 7. Deploy Stack from the command palette, through the deploy form, to the local engine.
-    await runCommand('WindFlow: Deploy Stack');
-    const form = webview();
-    await form.locator('#deploy').waitFor({ timeout: 30_000 });
-    assert.equal(await form.locator('#deploymentName').inputValue(), DEPLOYMENT);
-    assert.equal(await form.locator('#message').inputValue(), 'hello-from-windflow');
+    await form.locator('#blocking').waitFor({ state: 'hidden', timeout: 20_000 });
+    await form.locator('#deploy:not([disabled])').waitFor();
+    assert.equal(await form.locator('#message').inputValue(), 'typed-in-form', 'typed values survive the file change');
     await form.locator('#target').selectOption('local');
-    await screenshot('deploy-form');
+    await screenshot('deploy-form-follows-fix');
     await form.locator('#deploy').click();
-    await page
-      .locator('.notifications-toasts', { hasText: `Deployed ${DEPLOYMENT} to local` })
-      .waitFor({ timeout: 60_000 });
+    await notification(`Deployed ${DEPLOYMENT} to local`).waitFor({ timeout: 60_000 });
+    // The deployment notes open as a Markdown preview (a webview too): read, then closed, so one panel shows at a time.
+    const notes = tab(`Preview ${DEPLOYMENT}.md`);
+    await notes.waitFor();
     await screenshot('deployed');
+    await notes.click();
+    await page.keyboard.press('Control+W');
+    await notes.waitFor({ state: 'detached' });
     const running = await docker.listContainers({ filters: { label: [DEPLOYMENT_LABEL] } });
     assert.equal(running.length, 1, 'one running container carries the deployment label');
 
-    // 8. The Targets view shows the deployment running.
+    await runCommand('WindFlow: Validate Workspace Stacks');
+    await notification(/Validated 2 stack files: 0 errors, 0 warnings/).waitFor();
+  });
+
+  it('shows logs and one status panel per deployment, in one editor group', async () => {
     await runCommand('WindFlow: Focus on Targets View');
-    await sidebarRow(DEPLOYMENT).filter({ hasText: 'running' }).waitFor({ timeout: 30_000 });
+    await treeRow(DEPLOYMENT, 2).filter({ hasText: 'running' }).waitFor({ timeout: 30_000 });
     await screenshot('deployments-view');
 
-    // 9. The logs panel shows the container's output.
     await runCommandAndPick('WindFlow: Show Logs', DEPLOYMENT);
     const logs = webview();
-    await logs.locator('#lines', { hasText: 'hello-from-windflow' }).waitFor({ timeout: 30_000 });
+    await logs.locator('#lines', { hasText: 'typed-in-form' }).waitFor({ timeout: 30_000 });
     await logs.locator('#lines', { hasText: 'ready-for-e2e' }).waitFor();
     await screenshot('logs');
+    // No past lines asked for, and the container prints nothing more: the panel says so instead of "Connecting…".
+    await logs.locator('#tail').fill('0');
+    await logs.locator('#tail').dispatchEvent('change');
+    await logs.locator('#state', { hasText: 'Following, no output yet' }).waitFor({ timeout: 30_000 });
+    await screenshot('logs-quiet');
 
-    // 10. The status panel lists the container with its state.
     await runCommandAndPick('WindFlow: Show Status', DEPLOYMENT);
     const status = webview();
     await status.locator('#units tr', { hasText: 'running' }).waitFor({ timeout: 30_000 });
     assert.equal(await status.locator('#state').textContent(), 'running');
+    await status.locator('#events', { hasText: `${DEPLOYMENT}: start` }).waitFor({ timeout: 30_000 });
+    await status.locator('#notes', { hasText: 'Echo says typed-in-form.' }).waitFor();
+    await runCommandAndPick('WindFlow: Show Status', DEPLOYMENT);
+    await status.locator('#units tr', { hasText: 'running' }).waitFor();
+    assert.equal(await tab(`Status: ${DEPLOYMENT}`).count(), 1, 'the status panel is revealed, not opened twice');
+    const statusGroup = page.locator('.editor-group-container', { has: tab(`Status: ${DEPLOYMENT}`) });
+    assert.equal(
+      await statusGroup.locator('.tab', { hasText: `Logs: ${DEPLOYMENT}` }).count(),
+      1,
+      'logs and status share a group',
+    );
     await screenshot('status');
+  });
 
-    // 11. Remove (keep data): after confirming, the view is empty and the container is gone.
-    await runCommandAndPick('WindFlow: Remove (Keep Data)', DEPLOYMENT);
-    await page.locator('.monaco-dialog-box .monaco-button', { hasText: 'Remove' }).first().click();
-    await page.locator('.notifications-toasts', { hasText: `Removed ${DEPLOYMENT}` }).waitFor({ timeout: 30_000 });
+  it('highlights no deployment in the picker of a destructive command', async () => {
+    await runCommand('WindFlow: Remove (Keep Data)');
+    const row = page.locator('.quick-input-widget:visible .quick-input-list .monaco-list-row', { hasText: DEPLOYMENT });
+    await row.first().waitFor({ timeout: 30_000 });
+    assert.equal(await page.locator('.quick-input-widget:visible .monaco-list-row.focused').count(), 0);
+    await screenshot('destructive-picker');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.locator('.monaco-dialog-box').count(), 0, 'Enter alone chose nothing');
+    await page.keyboard.press('Escape');
+  });
+
+  it('runs container actions on a container of the Targets view', async () => {
     await runCommand('WindFlow: Focus on Targets View');
-    await sidebarRow('No deployments').waitFor({ timeout: 30_000 });
-    assert.equal(await sidebarRow(DEPLOYMENT).count(), 0);
+    const deployment = treeRow(DEPLOYMENT, 2);
+    await deployment.waitFor();
+    if ((await deployment.getAttribute('aria-expanded')) !== 'true')
+      await deployment.locator('.monaco-tl-twistie').click();
+    const container = treeRow(DEPLOYMENT, 3);
+    await container.waitFor({ timeout: 30_000 });
+
+    await contextMenu(container, 'Attach Shell');
+    const terminal = page.locator('.integrated-terminal .xterm').first();
+    await terminal.waitFor({ timeout: 30_000 });
+    await terminal.click();
+    await page.keyboard.type('echo "shell-$((6 * 7))"');
+    await page.keyboard.press('Enter');
+    await page.locator('.integrated-terminal .xterm-rows', { hasText: 'shell-42' }).waitFor({ timeout: 30_000 });
+    await screenshot('attach-shell');
+    await page.keyboard.type('exit');
+    await page.keyboard.press('Enter');
+
+    await contextMenu(container, 'Inspect');
+    await tab(`${DEPLOYMENT}.json`).waitFor();
+    await page.locator('.monaco-editor .view-lines', { hasText: '"Id"' }).waitFor();
+    await screenshot('inspect');
+    await page.keyboard.press('Control+W');
+
+    await contextMenu(container, 'Open in Browser');
+    await notification(`${DEPLOYMENT} publishes no TCP port.`).waitFor();
+
+    const before = await docker.getContainer(DEPLOYMENT).inspect();
+    await contextMenu(container, 'Restart');
+    await notification(`Restarted ${DEPLOYMENT}.`).waitFor({ timeout: 60_000 });
+    const after = await docker.getContainer(DEPLOYMENT).inspect();
+    assert.notEqual(after.State.StartedAt, before.State.StartedAt, 'the container was restarted');
+    await screenshot('restarted');
+  });
+
+  it('manages targets: an unreachable one is tested, saved anyway, marked, then removed', async () => {
+    await runCommand('WindFlow: Add Target…');
+    await pick('Docker engine over TCP');
+    await page.locator('.quick-input-title', { hasText: 'Add Target (2/4): name' }).waitFor();
+    await page.locator('.quick-input-widget input').fill('e2e-unreachable');
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-title', { hasText: 'Add Target (3/4): address' }).waitFor();
+    await page.locator('.quick-input-widget input').fill('tcp://127.0.0.1:1');
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-title', { hasText: 'Add Target (4/4)' }).waitFor();
+    await pick('No TLS (plain TCP)');
+    const refusal = page.locator('.monaco-dialog-box', { hasText: 'e2e-unreachable does not answer' });
+    await refusal.waitFor({ timeout: 30_000 });
+    await screenshot('add-target-unreachable');
+    await refusal.locator('.monaco-button', { hasText: 'Save Anyway' }).click();
+
+    await runCommand('WindFlow: Focus on Targets View');
+    const unreachable = treeRow('e2e-unreachable', 1);
+    await unreachable
+      .filter({ hasText: 'unreachable' })
+      .filter({ has: page.locator('.codicon-debug-disconnect') })
+      .waitFor({ timeout: 30_000 });
+    await treeRow('local', 1).filter({ hasText: 'current' }).waitFor();
+    await screenshot('unreachable-target');
+
+    await contextMenu(unreachable, 'Test Connection');
+    await notification(/Target e2e-unreachable does not answer/).waitFor({ timeout: 30_000 });
+    await contextMenu(unreachable, 'Remove Target');
+    await page.locator('.monaco-dialog-box .monaco-button', { hasText: 'Remove Target' }).click();
+    await unreachable.waitFor({ state: 'detached', timeout: 30_000 });
+    await screenshot('target-removed');
+  });
+
+  it('says what a Kubernetes stack needs when there is no cluster, and opens the example with no problem', async () => {
+    await openFile('hello-kubernetes.stack.yaml');
+    const editor = page.locator('.monaco-editor', {
+      has: page.locator('.view-lines', { hasText: 'target_type: kubernetes' }),
+    });
+    const lens = (text: string) => editor.locator('.codelens-decoration', { hasText: text });
+    await lens('needs a Kubernetes cluster').waitFor({ timeout: 30_000 });
+    await lens('Add Kubernetes Target…').waitFor();
+    assert.equal(await lens('Deploy to local').count(), 0);
+    await page.keyboard.press('Control+Shift+M');
+    await page
+      .locator('.markers-panel', { hasText: 'No problems have been detected in the workspace.' })
+      .waitFor({ timeout: 30_000 });
+    await screenshot('kubernetes-stack');
+
+    await runCommand('WindFlow: Deploy Stack');
+    const form = webview();
+    await form.locator('#no-target:not([hidden])', { hasText: 'a Kubernetes cluster' }).waitFor({ timeout: 30_000 });
+    await form.locator('#add-target').waitFor();
+    assert.equal(await form.locator('#deploy').isDisabled(), true);
+    assert.match(
+      (await form.locator('#deploy-hint').textContent()) ?? '',
+      /Choose a target: this stack deploys to a Kubernetes cluster/,
+    );
+    await screenshot('kubernetes-form-no-cluster');
+    await form.locator('button', { hasText: 'Cancel' }).click();
+  });
+
+  it('removes the deployment chosen in the tree, without asking which', async () => {
+    await runCommand('WindFlow: Focus on Targets View');
+    await contextMenu(treeRow(DEPLOYMENT, 2), 'Remove (Keep Data)');
+    const dialog = page.locator('.monaco-dialog-box', { hasText: `Remove ${DEPLOYMENT} from local?` });
+    await dialog.waitFor();
+    assert.equal(await page.locator('.quick-input-widget:visible').count(), 0, 'no picker: the item was the argument');
+    await dialog.locator('.monaco-button', { hasText: 'Remove' }).first().click();
+    await notification(`Removed ${DEPLOYMENT}`).waitFor({ timeout: 30_000 });
+    await treeRow(DEPLOYMENT, 2).waitFor({ state: 'detached', timeout: 30_000 });
     await screenshot('removed');
     const left = await docker.listContainers({ all: true, filters: { label: [DEPLOYMENT_LABEL] } });
     assert.equal(left.length, 0, 'no container of the deployment is left');
   });
 });
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -25,8 +25,9 @@ export function spanOf(
   return { start: at, end: at + needle.length };
 }
 
+/** Every diagnostic, the upstream-compatibility ones included (the family tests assert those too). */
 export function diagnose(text: string, uri?: string): StackDiagnostic[] {
-  return checkStack(parseStack(text, uri));
+  return checkStack(parseStack(text, uri), { upstreamCompatibility: true });
 }
 
 export function withCode(diagnostics: StackDiagnostic[], code: string): StackDiagnostic[] {

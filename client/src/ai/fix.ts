@@ -103,6 +103,17 @@ export async function askAiToFix(
     edit.replace(uri, client.protocol2CodeConverter.asRange(response.edit.range), response.edit.newText);
     await vscode.workspace.applyEdit(edit);
   } finally {
+    await closeDiffOf(preview);
     previews.remove(preview);
   }
+}
+
+/** Closes the diff tab showing a proposed fix (applied or discarded, it has nothing more to say). */
+async function closeDiffOf(preview: vscode.Uri): Promise<void> {
+  const tabs = vscode.window.tabGroups.all
+    .flatMap((group) => group.tabs)
+    .filter(
+      (tab) => tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.toString() === preview.toString(),
+    );
+  if (tabs.length > 0) await vscode.window.tabGroups.close(tabs);
 }

@@ -24,6 +24,8 @@ const GENERATE_TARGETS: vscode.QuickPickItem[] = [
   { label: 'docker_swarm', description: 'a Swarm stack' },
 ];
 
+const EXPLANATION_SCHEME = 'windflow-explanation';
+
 /** What a failed deploy hands to "Explain with AI". */
 export interface ExplainDeployArgs {
   error: string;
@@ -40,16 +42,21 @@ export function registerAiFeatures(
 ): void {
   const endpoint = new AiEndpoint(context, client, log);
   const previews = new FixPreviews();
+  const explanations = new Map<string, string>();
   context.subscriptions.push(
     endpoint,
     previews.register(),
-    vscode.commands.registerCommand('windflow.ai.configure', () => configureEndpoint(context, endpoint)),
+    // Explanations are read-only documents: closing one never asks to save an Untitled buffer.
+    vscode.workspace.registerTextDocumentContentProvider(EXPLANATION_SCHEME, {
+      provideTextDocumentContent: (uri) => explanations.get(uri.path) ?? '',
+    }),
+    vscode.commands.registerCommand('windflow.ai.configure', () => configureEndpoint(context, endpoint, client)),
     vscode.commands.registerCommand('windflow.ai.generate', () => generate(client, endpoint, log)),
     vscode.commands.registerCommand(FIX_COMMAND, (uri: vscode.Uri, diagnostic: vscode.Diagnostic) =>
       askAiToFix(client, previews, log, uri, diagnostic),
     ),
     vscode.commands.registerCommand('windflow.ai.explainDeploy', (args: ExplainDeployArgs) =>
-      explainDeploy(client, endpoint, log, args),
+      explainDeploy(client, endpoint, log, explanations, args),
     ),
     vscode.languages.registerCodeActionsProvider(STACK_SELECTOR, new AskAiToFixProvider(endpoint), {
       providedCodeActionKinds: AskAiToFixProvider.kinds,
@@ -116,6 +123,7 @@ async function explainDeploy(
   client: LanguageClient,
   endpoint: AiEndpoint,
   log: vscode.LogOutputChannel,
+  explanations: Map<string, string>,
   args: ExplainDeployArgs,
 ): Promise<void> {
   if (!requireEndpoint(endpoint, log) || !args?.error) return;
@@ -128,9 +136,10 @@ async function explainDeploy(
   );
   if (!response) return;
   const title = `# Why ${args.deploymentName ? `'${args.deploymentName}'` : 'the deploy'} failed\n\n`;
-  const document = await vscode.workspace.openTextDocument({
-    language: 'markdown',
-    content: title + response.markdown,
+  const uri = vscode.Uri.from({
+    scheme: EXPLANATION_SCHEME,
+    path: `/${args.deploymentName ?? 'deploy'}-${explanations.size + 1}.md`,
   });
-  await vscode.commands.executeCommand('markdown.showPreview', document.uri);
+  explanations.set(uri.path, title + response.markdown);
+  await vscode.commands.executeCommand('markdown.showPreview', uri);
 }

@@ -8,8 +8,8 @@ import { logRequestError, showFailure } from './failures';
 const PAUSE_MS = 750;
 
 /**
- * Ghost text for the value or block at the cursor: on request (Trigger Inline Suggestion) always, after a typing pause
- * when windflow.ai.inlineSuggestions is "afterPause". Typing cancels the token, which cancels the server request.
+ * Ghost text for the value or block at the cursor: on request (Trigger Inline Suggestion) always, and after a typing
+ * pause when windflow.ai.inlineSuggestions is true. Typing cancels the token, which cancels the server request.
  */
 export class AiInlineCompletions implements vscode.InlineCompletionItemProvider {
   constructor(
@@ -24,12 +24,11 @@ export class AiInlineCompletions implements vscode.InlineCompletionItemProvider 
     context: vscode.InlineCompletionContext,
     token: vscode.CancellationToken,
   ): Promise<vscode.InlineCompletionItem[]> {
-    const mode = vscode.workspace
-      .getConfiguration('windflow', document)
-      .get<string>('ai.inlineSuggestions', 'onRequest');
-    if (!this.endpoint.isEnabled || mode === 'off') return [];
+    const whileTyping =
+      vscode.workspace.getConfiguration('windflow', document).get<unknown>('ai.inlineSuggestions', false) === true;
+    if (!this.endpoint.isEnabled) return [];
     if (context.triggerKind === vscode.InlineCompletionTriggerKind.Automatic) {
-      if (mode !== 'afterPause' || !(await pause(PAUSE_MS, token))) return [];
+      if (!whileTyping || !(await pause(PAUSE_MS, token))) return [];
     }
     const response = await this.client
       .sendRequest(

@@ -1,5 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { checkStack, decodeStackBytes, parseStack, StackDiagnostic, toLspDiagnostic } from '../../../server/src/stack';
+import type { CheckOptions } from '../../../server/src/stack/check';
 import type { LineIndex } from '../../../server/src/stack';
 import { normaliseKubernetesVersion } from '../../../server/src/stack/schemas/kubernetes';
 import { InputFileError, readBoundedFile } from '../boundedRead';
@@ -13,11 +14,11 @@ export interface FileReport {
   diagnostics: StackDiagnostic[];
 }
 
-export async function validateFile(file: string, kubernetesVersion?: string, shown = file): Promise<FileReport> {
+export async function validateFile(file: string, options: CheckOptions = {}, shown = file): Promise<FileReport> {
   const bytes = await readBoundedFile(file, shown);
   const decoded = decodeStackBytes(bytes);
   const model = parseStack(decoded.text, pathToFileURL(file).href);
-  const diagnostics = [...decoded.diagnostics, ...checkStack(model, { kubernetesVersion })].sort(
+  const diagnostics = [...decoded.diagnostics, ...checkStack(model, options)].sort(
     (a, b) => a.span.start - b.span.start,
   );
   return { file, lines: model.lines, diagnostics };
@@ -28,12 +29,15 @@ const FORMATS = ['text', 'json', 'sarif'] as const;
 export const validateCommand: CliCommand = {
   name: 'validate',
   summary: 'check stack files and print diagnostics (exit 1 when any error)',
-  usage: 'windflow-stack validate <file|folder>... [--format text|json|sarif] [--quiet] [--kubernetes-version 1.30]',
+  usage:
+    'windflow-stack validate <file|folder>... [--format text|json|sarif] [--quiet] [--upstream] [--kubernetes-version 1.30]',
   async run(context: CliContext): Promise<number> {
-    const args = parseArgs(context.args, { options: ['format', 'kubernetes-version'], flags: ['quiet'] });
+    const args = parseArgs(context.args, { options: ['format', 'kubernetes-version'], flags: ['quiet', 'upstream'] });
     const kubernetesVersion = args.options.get('kubernetes-version');
     if (kubernetesVersion !== undefined && !normaliseKubernetesVersion(kubernetesVersion))
       throw new UsageError(`--kubernetes-version must be a Kubernetes version like 1.30, not '${kubernetesVersion}'`);
+    // --upstream: also what only matters when an upstream WindFlow server deploys the stack (as the editor setting).
+    const checkOptions: CheckOptions = { upstreamCompatibility: args.flags.has('upstream'), kubernetesVersion };
     const format = (args.options.get('format') ?? 'text') as (typeof FORMATS)[number];
     if (!FORMATS.includes(format))
       throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not '${format}'`);
@@ -45,7 +49,7 @@ export const validateCommand: CliCommand = {
     for (const file of files) {
       const shown = displayPath(file, context.cwd);
       try {
-        reports.push(await validateFile(file, kubernetesVersion, shown));
+        reports.push(await validateFile(file, checkOptions, shown));
       } catch (error) {
         context.stderr.write(
           error instanceof InputFileError

@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { Deployer } from '../deployer';
+import { RenderRequest } from '../../../server/src/protocol';
 import type { DeployHistory } from '../deployHistory';
+import type { DeploymentNotes } from '../notes';
 import { isDeploymentRef, type DeploymentRef } from '../deploymentRef';
 import { describeError } from '../errors';
 import { STACK_LANGUAGE } from '../languageClient';
@@ -18,7 +20,26 @@ export interface DeploymentCommandServices {
   targets: TargetManager;
   deployer: Deployer;
   history: DeployHistory;
+  notes: DeploymentNotes;
   log: Logger;
+}
+
+/**
+ * A deployment's notes: those shown at its deploy in this session, else the notes rendered again (secrets masked)
+ * from the stack file and values this editor deployed it with.
+ */
+async function notesFor(services: DeploymentCommandServices, ref: DeploymentRef): Promise<string | undefined> {
+  const shown = services.notes.markdownFor(ref.deploymentName);
+  if (shown !== undefined) return shown;
+  const record = await services.history.forDeployment(ref.targetName, ref.deploymentName);
+  if (!record) return undefined;
+  const rendered = await services.client.sendRequest(RenderRequest, {
+    uri: record.stackUri,
+    values: record.values,
+    deploymentName: ref.deploymentName,
+    purpose: 'preview',
+  });
+  return rendered.ok ? rendered.deploymentNotes : undefined;
 }
 
 /** Deploy, redeploy, stop, remove, logs and status: everything that touches a target. Refused in Restricted Mode. */
@@ -46,11 +67,12 @@ export function registerDeploymentCommands(services: DeploymentCommandServices):
     progressVerb: string,
     doneVerb: string,
     change: (target: Target, deploymentName: string, signal: AbortSignal) => Promise<void>,
+    destructive: boolean,
   ): vscode.Disposable =>
     vscode.commands.registerCommand(
       command,
       trusted(async (ref?: DeploymentRef) => {
-        const chosen = await deploymentFrom(services.targets, ref);
+        const chosen = await deploymentFrom(services.targets, ref, destructive);
         if (!chosen) return;
         const target = await services.targets.target(chosen.targetName);
         await vscode.window.withProgress(
@@ -81,8 +103,20 @@ export function registerDeploymentCommands(services: DeploymentCommandServices):
         if (chosen) await redeploy(services, chosen);
       }),
     ),
-    lifecycleCommand('windflow.stop', 'Stopping', 'Stopped', (target, name, signal) => target.stop(name, { signal })),
-    lifecycleCommand('windflow.start', 'Starting', 'Started', (target, name, signal) => target.start(name, { signal })),
+    lifecycleCommand(
+      'windflow.stop',
+      'Stopping',
+      'Stopped',
+      (target, name, signal) => target.stop(name, { signal }),
+      true,
+    ),
+    lifecycleCommand(
+      'windflow.start',
+      'Starting',
+      'Started',
+      (target, name, signal) => target.start(name, { signal }),
+      false,
+    ),
     vscode.commands.registerCommand(
       'windflow.remove',
       trusted(async (ref?: DeploymentRef) => remove(services, ref, false)),
@@ -102,7 +136,15 @@ export function registerDeploymentCommands(services: DeploymentCommandServices):
       'windflow.showStatus',
       trusted(async (ref?: DeploymentRef) => {
         const chosen = await deploymentFrom(services.targets, ref);
-        if (chosen) openStatusPanel(services, { targetName: chosen.targetName, deploymentName: chosen.deploymentName });
+        if (!chosen) return;
+        openStatusPanel(
+          {
+            ...services,
+            notesFor: (ref) => notesFor(services, ref),
+            showNotes: (ref, markdown) => services.notes.show(ref.deploymentName, markdown),
+          },
+          { targetName: chosen.targetName, deploymentName: chosen.deploymentName },
+        );
       }),
     ),
   ];
@@ -119,8 +161,16 @@ async function stackUriFrom(uri: unknown): Promise<vscode.Uri | undefined> {
   return undefined;
 }
 
-/** The deployment a command acts on: the tree item it was invoked on, else one the user picks on a target. */
-async function deploymentFrom(targets: TargetManager, ref: unknown): Promise<DeploymentRef | undefined> {
+/**
+ * The deployment a command acts on: the tree item it was invoked on (always, when there is one), else one the user
+ * picks on the current target. For a destructive action the picker starts with nothing highlighted, so Enter alone
+ * never chooses a deployment.
+ */
+export async function deploymentFrom(
+  targets: TargetManager,
+  ref: unknown,
+  destructive = false,
+): Promise<DeploymentRef | undefined> {
   if (isDeploymentRef(ref)) return ref;
   const targetName = await targets.currentName();
   if (!targetName) {
@@ -133,14 +183,37 @@ async function deploymentFrom(targets: TargetManager, ref: unknown): Promise<Dep
     void vscode.window.showInformationMessage(`There are no WindFlow deployments on ${targetName}.`);
     return undefined;
   }
-  const picked = await vscode.window.showQuickPick(
-    deployments.map((deployment) => ({
-      label: deployment.deploymentName,
-      description: [deployment.state, deployment.stackName].filter(Boolean).join(' · '),
-    })),
-    { title: `Deployments on ${targetName}`, placeHolder: 'Choose a deployment' },
-  );
+  const items = deployments.map((deployment) => ({
+    label: deployment.deploymentName,
+    description: [deployment.state, deployment.stackName].filter(Boolean).join(' · '),
+  }));
+  const title = `Deployments on ${targetName}`;
+  const picked = destructive
+    ? await pickWithNothingHighlighted(items, title)
+    : await vscode.window.showQuickPick(items, { title, placeHolder: 'Choose a deployment' });
   return picked ? { targetName, deploymentName: picked.label } : undefined;
+}
+
+/** A quick pick whose first row is not highlighted: the user has to point at (or type) the deployment to act on. */
+function pickWithNothingHighlighted<T extends vscode.QuickPickItem>(items: T[], title: string): Promise<T | undefined> {
+  return new Promise((resolve) => {
+    const quickPick = vscode.window.createQuickPick<T>();
+    quickPick.title = title;
+    quickPick.placeholder = 'Choose the deployment (nothing is selected for you)';
+    quickPick.items = items;
+    quickPick.activeItems = [];
+    let chosen: T | undefined;
+    quickPick.onDidAccept(() => {
+      chosen = quickPick.selectedItems[0] ?? quickPick.activeItems[0];
+      if (chosen) quickPick.hide();
+    });
+    quickPick.onDidHide(() => {
+      quickPick.dispose();
+      resolve(chosen);
+    });
+    quickPick.show();
+    quickPick.activeItems = [];
+  });
 }
 
 async function redeploy(services: DeploymentCommandServices, ref: DeploymentRef): Promise<void> {
@@ -177,7 +250,7 @@ async function remove(
   ref: DeploymentRef | undefined,
   deleteData: boolean,
 ): Promise<void> {
-  const chosen = await deploymentFrom(services.targets, ref);
+  const chosen = await deploymentFrom(services.targets, ref, true);
   if (!chosen) return;
   const action = deleteData ? 'Remove and Delete Data' : 'Remove';
   const detail = deleteData

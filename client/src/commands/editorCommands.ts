@@ -10,13 +10,26 @@ export const STACK_FILE_GLOB = '{**/*.stack.yaml,**/*.stack.yml,**/*.windflow.ya
 /** How long Validate Workspace Stacks waits for the server's diagnostics before it reports what it has. */
 const VALIDATION_WAIT_MS = 10_000;
 
+/** The files the user chose to treat as stacks in this workspace (URIs), remembered in its workspace state. */
+const TREATED_AS_STACK_KEY = 'windflow.treatedAsStack';
+
 /** Commands that work on stack files and are safe in Restricted Mode: they read and render, never deploy. */
 export function registerEditorCommands(
   getClient: () => LanguageClient | undefined,
   rendered: RenderedDocuments,
+  workspaceState: vscode.Memento,
   log: Logger,
 ): vscode.Disposable[] {
+  const treated = () => new Set(workspaceState.get<string[]>(TREATED_AS_STACK_KEY, []));
+  /** A file treated as a stack once opens as one again, after it was closed or the window reloaded. */
+  const reapply = (document: vscode.TextDocument) => {
+    if (document.languageId !== STACK_LANGUAGE && treated().has(document.uri.toString())) {
+      void vscode.languages.setTextDocumentLanguage(document, STACK_LANGUAGE);
+    }
+  };
+  vscode.workspace.textDocuments.forEach(reapply);
   return [
+    vscode.workspace.onDidOpenTextDocument(reapply),
     vscode.commands.registerCommand('windflow.showRendered', async (uri?: vscode.Uri) => {
       const stackUri = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
       if (!stackUri) {
@@ -32,7 +45,10 @@ export function registerEditorCommands(
           : vscode.window.activeTextEditor?.document;
       if (!document) return;
       await vscode.languages.setTextDocumentLanguage(document, STACK_LANGUAGE);
-      log.info(`Treating ${vscode.workspace.asRelativePath(document.uri)} as a stack file`);
+      await workspaceState.update(TREATED_AS_STACK_KEY, [...treated().add(document.uri.toString())]);
+      log.info(
+        `Treating ${vscode.workspace.asRelativePath(document.uri)} as a stack file (remembered in this workspace)`,
+      );
     }),
     vscode.commands.registerCommand('windflow.validateWorkspace', () => validateWorkspace(log)),
     vscode.commands.registerCommand('windflow.restartServer', async () => {

@@ -12,6 +12,8 @@ import { openWebviewPanel } from './webviewHtml';
 const FLUSH_INTERVAL_MS = 100;
 /** After a followed stream ends (the container stopped or restarted), re-attach after this pause. */
 const REATTACH_DELAY_MS = 2000;
+/** A followed stream still open and silent after this long is a quiet container, not a connection in progress. */
+const QUIET_AFTER_MS = 1500;
 
 const openPanels = new Map<string, LogsPanel>();
 
@@ -58,7 +60,6 @@ class LogsPanel {
     this.panel = openWebviewPanel(services.extensionUri, {
       viewType: 'windflow.logs',
       title,
-      column: vscode.ViewColumn.Active,
       script: 'webview-logs.js',
       body: LOGS_BODY,
     });
@@ -125,8 +126,13 @@ class LogsPanel {
       this.abort = abort;
       this.post({ type: 'state', state: firstAttach ? 'connecting' : 'streaming' });
       const since = firstAttach ? this.options.since : (resume.resumeSince() ?? this.options.since);
+      let announced = false;
+      const quietTimer = setTimeout(() => {
+        if (!announced && generation === this.generation && this.options.follow) {
+          this.post({ type: 'state', state: 'quiet' });
+        }
+      }, QUIET_AFTER_MS);
       try {
-        let announced = false;
         await target.logs(
           this.ref.deploymentName,
           {
@@ -140,20 +146,23 @@ class LogsPanel {
           },
           (line) => {
             if (generation !== this.generation) return;
+            if (this.ref.unitName && line.unit !== this.ref.unitName) return;
             if (!announced) {
               announced = true;
               this.post({ type: 'state', state: 'streaming' });
             }
-            if (this.ref.unitName && line.unit !== this.ref.unitName) return;
             const view = toView(line, this.services.log);
             if (resume.accept(view)) this.queue(view);
           },
         );
         if (!announced && generation === this.generation) this.post({ type: 'state', state: 'streaming' });
       } catch (error) {
+        announced = true;
         if (generation !== this.generation) return;
         this.post({ type: 'state', state: 'error', message: describeError(error) });
         this.services.log.warn(`Logs of ${this.ref.deploymentName}: ${describeError(error)}`);
+      } finally {
+        clearTimeout(quietTimer);
       }
       this.flush();
       if (generation !== this.generation) return;

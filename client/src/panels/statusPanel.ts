@@ -16,6 +16,9 @@ export interface StatusPanelServices {
   extensionUri: vscode.Uri;
   targets: TargetManager;
   log: Logger;
+  /** The rendered deployment notes of a deployment (secrets masked), when known. */
+  notesFor(ref: DeploymentRef): Promise<string | undefined>;
+  showNotes(ref: DeploymentRef, markdown: string): Promise<void>;
 }
 
 export function openStatusPanel(services: StatusPanelServices, ref: DeploymentRef): void {
@@ -34,6 +37,7 @@ class StatusPanel {
   private watch?: TargetDisposable;
   private refreshTimer?: NodeJS.Timeout;
   private closed = false;
+  private notes?: string;
 
   constructor(
     private readonly services: StatusPanelServices,
@@ -44,7 +48,6 @@ class StatusPanel {
     this.panel = openWebviewPanel(services.extensionUri, {
       viewType: 'windflow.status',
       title,
-      column: vscode.ViewColumn.Active,
       script: 'webview-status.js',
       body: STATUS_BODY,
     });
@@ -74,6 +77,10 @@ class StatusPanel {
       case 'ready':
         await this.refresh();
         await this.startWatching();
+        await this.sendNotes();
+        break;
+      case 'openNotes':
+        if (this.notes) await this.services.showNotes(this.ref, this.notes);
         break;
       case 'refresh':
         await this.refresh();
@@ -100,6 +107,15 @@ class StatusPanel {
     } catch (error) {
       this.services.log.warn(`Cannot watch ${this.ref.targetName}: ${describeError(error)}`);
     }
+  }
+
+  private async sendNotes(): Promise<void> {
+    try {
+      this.notes = await this.services.notesFor(this.ref);
+    } catch (error) {
+      this.services.log.warn(`Notes of ${this.ref.deploymentName}: ${describeError(error)}`);
+    }
+    if (this.notes && !this.closed) void this.panel.webview.postMessage({ type: 'notes', markdown: this.notes });
   }
 
   private stopWatching(): void {
@@ -170,4 +186,8 @@ const STATUS_BODY = `
 <section>
   <h2>Recent events</h2>
   <ul id="events" class="events"></ul>
+</section>
+<section id="notes-section" hidden>
+  <h2>Deployment notes <button type="button" id="open-notes" class="link">Open as Markdown Preview</button></h2>
+  <div id="notes" class="notes"></div>
 </section>`;

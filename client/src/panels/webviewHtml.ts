@@ -40,12 +40,29 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }
 
-/** Opens a WindFlow panel showing one page: its script bundle (dist/) and body, with the extension's icon. */
+/** Every open WindFlow panel: a new one joins the editor group they are in. */
+const openPanels = new Set<vscode.WebviewPanel>();
+
+/**
+ * Where a new WindFlow panel opens: the group holding the WindFlow panels already open, else beside the editor. So
+ * the deploy form, logs and status share one group instead of each opening a group beside the last.
+ */
+function panelColumn(): vscode.ViewColumn {
+  for (const panel of openPanels) if (panel.viewColumn !== undefined) return panel.viewColumn;
+  return vscode.ViewColumn.Beside;
+}
+
+/**
+ * Opens a WindFlow panel showing one page: its script bundle (dist/) and body, with the extension's icon, in the
+ * group of the other WindFlow panels. Callers keep one panel per deployment and kind and reveal it instead.
+ */
 export function openWebviewPanel(
   extensionUri: vscode.Uri,
-  page: { viewType: string; title: string; column: vscode.ViewColumn; script: string; body: string },
+  page: { viewType: string; title: string; script: string; body: string },
 ): vscode.WebviewPanel {
-  const panel = vscode.window.createWebviewPanel(page.viewType, page.title, page.column, panelOptions(extensionUri));
+  const panel = vscode.window.createWebviewPanel(page.viewType, page.title, panelColumn(), panelOptions(extensionUri));
+  openPanels.add(panel);
+  panel.onDidDispose(() => openPanels.delete(panel));
   panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'windflow.png');
   panel.webview.html = webviewHtml(panel.webview, extensionUri, page);
   return panel;

@@ -16,6 +16,8 @@ export interface TargetNode {
   kind: 'target';
   targetName: string;
   targetKind: string;
+  /** True when the target comes from the user's windflow.targets (Edit and Remove change that entry). */
+  configured: boolean;
 }
 
 export interface DeploymentNode extends DeploymentRef {
@@ -51,6 +53,10 @@ const REFRESH_DEBOUNCE_MS = 400;
 /**
  * The Targets view: targets → deployments → containers/pods (Swarm deployments: → services → tasks). While the view is visible it watches each target the
  * user expanded (Docker events, Kubernetes watches, or the target's own polling); while hidden it watches nothing.
+ *
+ * A refresh reads the target first and only then tells the tree: VS Code forgets a node's children when it asks for
+ * them again, so a slow getChildren would leave a window in which a context-menu command on a deployment arrives
+ * without its item. Children are therefore served from what was read, and getChildren is instant on a refresh.
  */
 export class DeploymentsTree implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
@@ -59,6 +65,8 @@ export class DeploymentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
   private readonly targetNodes = new Map<string, TargetNode>();
   private readonly watches = new Map<string, TargetDisposable>();
   private readonly refreshTimers = new Map<string, NodeJS.Timeout>();
+  /** The children last read for a target or a deployment (keyed by `target` or `target/deployment`). */
+  private readonly children = new Map<string, TreeNode[]>();
   private visible = false;
   private readonly subscriptions: vscode.Disposable[] = [];
 
@@ -69,6 +77,7 @@ export class DeploymentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
     this.subscriptions.push(
       targets.onDidChange(() => this.refreshAll()),
       targets.onDidChangeDeployments((name) => this.refreshTarget(name)),
+      targets.onDidChangeReachability((name) => this.changed.fire(this.targetNodes.get(name))),
     );
   }
 
@@ -82,15 +91,47 @@ export class DeploymentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
 
   refreshAll(): void {
     this.stopWatching();
+    this.children.clear();
     this.changed.fire(undefined);
   }
 
-  refreshTarget(targetName: string): void {
+  /**
+   * Reads the target's deployments (and the units of those already shown), then redraws only what changed: the
+   * target's subtree when deployments came or went, else just the deployments whose state or units changed. Every
+   * redraw makes VS Code drop the redrawn nodes' descendants for a moment, so the fewer, the safer for menus.
+   */
+  async refreshTarget(targetName: string): Promise<void> {
     const node = this.targetNodes.get(targetName);
-    this.changed.fire(node);
+    if (!node) return;
+    const deployments = await this.readDeployments(node);
+    const shownUnits = deployments.filter(
+      (child): child is DeploymentNode => child.kind === 'deployment' && this.children.has(unitsKey(child)),
+    );
+    const units = await Promise.all(shownUnits.map((deployment) => this.readUnits(deployment)));
+    const previous = this.children.get(targetName);
+    if (!previous || !sameDeployments(previous, deployments)) {
+      this.children.set(targetName, deployments);
+      shownUnits.forEach((deployment, index) => this.children.set(unitsKey(deployment), units[index]!));
+      this.changed.fire(node);
+      return;
+    }
+    previous.forEach((kept, index) => {
+      const fresh = deployments[index]!;
+      if (kept.kind !== 'deployment' || fresh.kind !== 'deployment') return;
+      const shownIndex = shownUnits.indexOf(fresh);
+      const freshUnits = shownIndex >= 0 ? units[shownIndex]! : undefined;
+      const summaryChanged = JSON.stringify(kept.summary) !== JSON.stringify(fresh.summary);
+      const unitsChanged =
+        freshUnits !== undefined && JSON.stringify(freshUnits) !== JSON.stringify(this.children.get(unitsKey(kept)));
+      if (!summaryChanged && !unitsChanged) return;
+      // The same node object (VS Code finds a node by identity) with the new facts.
+      kept.summary = fresh.summary;
+      if (freshUnits) this.children.set(unitsKey(kept), freshUnits);
+      this.changed.fire(kept);
+    });
   }
 
-  getTreeItem(node: TreeNode): vscode.TreeItem {
+  getTreeItem(node: TreeNode): vscode.TreeItem | Promise<vscode.TreeItem> {
     switch (node.kind) {
       case 'target':
         return this.targetItem(node);
@@ -111,22 +152,50 @@ export class DeploymentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
     }
   }
 
-  private targetItem(node: TargetNode): vscode.TreeItem {
+  private async targetItem(node: TargetNode): Promise<vscode.TreeItem> {
     const item = new vscode.TreeItem(node.targetName, vscode.TreeItemCollapsibleState.Expanded);
     item.id = `target:${node.targetName}`;
-    item.contextValue = 'windflow.target';
-    item.iconPath = new vscode.ThemeIcon(node.targetKind === 'kubernetes' ? 'server-environment' : 'vm');
-    const current = this.targets.knownCurrentName() === node.targetName;
-    item.description = current ? `${node.targetKind} · current` : node.targetKind;
-    item.tooltip = `${node.targetName} (${node.targetKind})${current ? ' — the current target' : ''}`;
+    item.contextValue = `windflow.target.${node.targetKind}${node.configured ? '.configured' : ''}`;
+    const current = (await this.targets.currentName()) === node.targetName;
+    // Not waited for: an unreachable target takes seconds to answer; the item is redrawn when it does.
+    const reachability = this.targets.knownReachability(node.targetName) ?? { reachable: true };
+    const kindIcon = node.targetKind === 'kubernetes' ? 'server-environment' : 'vm';
+    item.iconPath = reachability.reachable
+      ? new vscode.ThemeIcon(kindIcon, current ? new vscode.ThemeColor('charts.blue') : undefined)
+      : new vscode.ThemeIcon('debug-disconnect', new vscode.ThemeColor('errorForeground'));
+    item.description = [
+      node.targetKind,
+      current ? 'current' : undefined,
+      reachability.reachable ? undefined : 'unreachable',
+    ]
+      .filter(Boolean)
+      .join(' · ');
+    item.tooltip = [
+      `${node.targetName} (${node.targetKind})${current ? ' — the current target' : ''}`,
+      reachability.reachable ? undefined : `Unreachable: ${reachability.problem ?? 'no answer'}`,
+    ]
+      .filter(Boolean)
+      .join('\n');
     return item;
   }
 
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
     if (!vscode.workspace.isTrusted) return [];
     if (!node) return this.rootNodes();
-    if (node.kind === 'target') return this.deploymentNodes(node);
-    if (node.kind === 'deployment') return this.unitNodes(node);
+    if (node.kind === 'target') {
+      const cached = this.children.get(node.targetName);
+      if (cached) return cached;
+      const read = await this.readDeployments(node);
+      this.children.set(node.targetName, read);
+      return read;
+    }
+    if (node.kind === 'deployment') {
+      const cached = this.children.get(unitsKey(node));
+      if (cached) return cached;
+      const read = await this.readUnits(node);
+      this.children.set(unitsKey(node), read);
+      return read;
+    }
     if (node.kind === 'service') return node.tasks.map((unit) => unitNode(node, unit));
     return [];
   }
@@ -135,17 +204,22 @@ export class DeploymentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
     const configs = await this.targets.configs();
     await vscode.commands.executeCommand('setContext', 'windflow.hasTargets', configs.length > 0);
     await vscode.commands.executeCommand('setContext', 'windflow.targetsLoaded', true);
+    const userTargets = vscode.workspace.getConfiguration('windflow').inspect<unknown[]>('targets')?.globalValue ?? [];
+    const configuredNames = new Set(
+      userTargets.map((entry) => (entry as { name?: unknown } | null)?.name).filter((name) => typeof name === 'string'),
+    );
     const nodes: TargetNode[] = configs.map((config) => {
+      const configured = configuredNames.has(config.name);
       const existing = this.targetNodes.get(config.name);
-      if (existing && existing.targetKind === config.kind) return existing;
-      const node: TargetNode = { kind: 'target', targetName: config.name, targetKind: config.kind };
+      if (existing && existing.targetKind === config.kind && existing.configured === configured) return existing;
+      const node: TargetNode = { kind: 'target', targetName: config.name, targetKind: config.kind, configured };
       this.targetNodes.set(config.name, node);
       return node;
     });
     return nodes;
   }
 
-  private async deploymentNodes(node: TargetNode): Promise<TreeNode[]> {
+  private async readDeployments(node: TargetNode): Promise<TreeNode[]> {
     try {
       const target = await this.targets.target(node.targetName);
       this.watch(node.targetName);
@@ -165,7 +239,7 @@ export class DeploymentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
     }
   }
 
-  private async unitNodes(node: DeploymentNode): Promise<TreeNode[]> {
+  private async readUnits(node: DeploymentNode): Promise<TreeNode[]> {
     try {
       const target = await this.targets.target(node.targetName);
       const status = await target.status(node.deploymentName);
@@ -196,7 +270,7 @@ export class DeploymentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
           clearTimeout(this.refreshTimers.get(targetName));
           this.refreshTimers.set(
             targetName,
-            setTimeout(() => this.refreshTarget(targetName), REFRESH_DEBOUNCE_MS),
+            setTimeout(() => void this.refreshTarget(targetName), REFRESH_DEBOUNCE_MS),
           );
         }),
       );
@@ -215,6 +289,19 @@ export class DeploymentsTree implements vscode.TreeDataProvider<TreeNode>, vscod
     this.changed.dispose();
     for (const subscription of this.subscriptions) subscription.dispose();
   }
+}
+
+/** The same deployments in the same order (their states may differ). */
+function sameDeployments(previous: TreeNode[], next: TreeNode[]): boolean {
+  const names = (nodes: TreeNode[]) =>
+    nodes.map((child) =>
+      child.kind === 'deployment' ? child.deploymentName : `${child.kind}:${JSON.stringify(child)}`,
+    );
+  return JSON.stringify(names(previous)) === JSON.stringify(names(next));
+}
+
+function unitsKey(node: DeploymentRef): string {
+  return `${node.targetName}/${node.deploymentName}`;
 }
 
 function deploymentItem(node: DeploymentNode): vscode.TreeItem {
@@ -272,9 +359,9 @@ function unitItem(node: UnitNode): vscode.TreeItem {
   const { unit } = node;
   const item = new vscode.TreeItem(unit.name, vscode.TreeItemCollapsibleState.None);
   item.id = `unit:${node.targetName}/${node.deploymentName}/${unit.id}`;
-  // Pods get their own context value: the Kubernetes pod actions (Describe, Port Forward, Exec) show on them only.
-  item.contextValue = unit.kind === 'pod' ? 'windflow.unit.pod' : 'windflow.unit';
-  item.iconPath = unitIcon(unit.state, unit.health);
+  // windflow.unit.container / windflow.unit.pod: container actions (shell, inspect…) and pod actions differ.
+  item.contextValue = `windflow.unit.${unit.kind}`;
+  item.iconPath = unitIcon(unit.state, unit.health, unit.restarts);
   const details = [
     unit.health ?? unit.state,
     unit.restarts > 0 ? `${unit.restarts} restarts` : undefined,
@@ -304,8 +391,12 @@ function deploymentIcon(state: DeploymentState): vscode.ThemeIcon {
   }
 }
 
-function unitIcon(state: UnitState, health: UnitStatus['health']): vscode.ThemeIcon {
+function unitIcon(state: UnitState, health: UnitStatus['health'], restarts: number): vscode.ThemeIcon {
   if (health === 'unhealthy') return new vscode.ThemeIcon('heart', new vscode.ThemeColor('testing.iconFailed'));
+  // A unit that keeps restarting is in trouble even while it shows "running" between two crashes.
+  if (restarts > 0 && state !== 'stopped' && state !== 'exited') {
+    return new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
+  }
   switch (state) {
     case 'running':
       return new vscode.ThemeIcon('circle-filled', new vscode.ThemeColor('testing.iconPassed'));

@@ -14,19 +14,21 @@ export class TargetStatusBar implements vscode.Disposable {
     this.item.name = 'WindFlow Target';
     this.item.command = 'windflow.selectTarget';
     this.subscriptions.push(
-      targets.onDidChange(() => this.update()),
-      vscode.window.onDidChangeActiveTextEditor(() => this.update()),
+      targets.onDidChange(() => void this.update()),
+      vscode.window.onDidChangeActiveTextEditor(() => void this.update()),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => void this.update()),
     );
-    this.update();
+    void this.update();
   }
 
-  private update(): void {
+  private async update(): Promise<void> {
     const onStack = vscode.window.activeTextEditor?.document.languageId === STACK_LANGUAGE;
     if (!onStack || !vscode.workspace.isTrusted) {
       this.item.hide();
       return;
     }
-    const current = this.targets.knownCurrentName();
+    // The selected target, or the one a deploy would use when none was chosen (windflow.defaultTarget, the first).
+    const current = this.targets.knownCurrentName() ?? (await this.targets.currentName());
     this.item.text = `$(server-environment) ${current ?? 'Select Target'}`;
     this.item.tooltip = current
       ? `WindFlow deploys to ${current}. Click to choose another target.`

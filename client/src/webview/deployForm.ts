@@ -6,30 +6,58 @@
 import type { VariableInfo } from '../../../server/src/protocol';
 import {
   coerceInput,
+  formReadiness,
   initialValues,
   isShown,
+  mergeValues,
   validateDeploymentName,
   validateForm,
   validateValue,
   valueFields,
+  variablesShape,
 } from '../variableForm';
 import { byId, connectToHost, element } from './dom';
-import type { DeployFormToHost, FieldValue, FormValues, HostToDeployForm } from './messages';
+import type { DeployFormToHost, FieldValue, FormValues, HostToDeployForm, StackFacts, TargetChoice } from './messages';
 
-type InitMessage = Extract<HostToDeployForm, { type: 'init' }>;
+/** Typing is saved as a draft on the host (so reopening the form restores it) once it pauses this long. */
+const DRAFT_DELAY_MS = 300;
 
-let form: InitMessage | undefined;
+let stack: StackFacts | undefined;
+let shape = '';
+let targets: TargetChoice[] = [];
 let values: FormValues = {};
+/** Fields the user changed: a new default from the file does not replace them. */
+const edited = new Set<string>();
+let nameEdited = false;
 /** Fields the user has left once: their errors show from then on (not while the form is still untouched). */
 const touched = new Set<string>();
 let submitted = false;
+let busy = false;
+let draftTimer: ReturnType<typeof setTimeout> | undefined;
 
 const post = connectToHost<DeployFormToHost, HostToDeployForm>((message) => {
   switch (message.type) {
-    case 'init':
-      form = message;
-      values = initialValues(message.variables);
-      render();
+    case 'init': {
+      stack = message.stack;
+      shape = variablesShape(stack.variables);
+      targets = message.targets;
+      const draft = message.draft;
+      for (const name of draft?.edited ?? []) edited.add(name);
+      values = draft ? mergeValues(stack.variables, draft.values, edited) : initialValues(stack.variables);
+      nameEdited = draft?.nameEdited ?? false;
+      const name = nameEdited && draft ? draft.deploymentName : stack.deploymentName;
+      const target =
+        draft && targets.some((t) => t.name === draft.target && t.supported) ? draft.target : message.selectedTarget;
+      render(message.fileName, name, target);
+      break;
+    }
+    case 'stack':
+      updateStack(message.stack);
+      break;
+    case 'targets':
+      targets = message.targets;
+      renderTargets(selectedTarget() || message.selectedTarget);
+      refresh();
       break;
     case 'regenerated':
       values[message.qualifiedName] = message.value;
@@ -37,8 +65,9 @@ const post = connectToHost<DeployFormToHost, HostToDeployForm>((message) => {
       refresh();
       break;
     case 'busy':
-      byId<HTMLButtonElement>('deploy').disabled = message.busy;
+      busy = message.busy;
       byId('deploy').textContent = message.busy ? 'Deploying…' : 'Deploy';
+      refresh();
       break;
     case 'failed':
       showFailure(message.messages);
@@ -46,62 +75,125 @@ const post = connectToHost<DeployFormToHost, HostToDeployForm>((message) => {
   }
 });
 
-function render(): void {
-  if (!form) return;
+function render(fileName: string, name: string, target: string | undefined): void {
+  if (!stack) return;
   const root = byId('form');
   root.replaceChildren();
+  const showProblems = element('button', { type: 'button', class: 'link' }, 'Show Problems');
+  showProblems.addEventListener('click', () => post({ type: 'showProblems' }));
   root.append(
-    element('h1', {}, `Deploy ${form.stackName}`),
-    element('p', { class: 'subtitle' }, `${form.fileName} · target_type ${form.targetType}`),
+    element('h1', { id: 'title' }, `Deploy ${stack.stackName}`),
+    element('p', { class: 'subtitle', id: 'subtitle' }, `${fileName} · target_type ${stack.targetType}`),
+    element(
+      'div',
+      { id: 'blocking', class: 'banner error', role: 'alert', hidden: true },
+      element('span', { id: 'blocking-text' }),
+      ' ',
+      showProblems,
+    ),
+    deploymentSection(name),
+    element('section', { id: 'variables', 'aria-label': 'Variables' }),
+    element('div', { id: 'failure', class: 'banner error', role: 'alert', hidden: true }),
   );
-  if (form.blockingErrors > 0) {
-    const showProblems = element('button', { type: 'button', class: 'link' }, 'Show Problems');
-    showProblems.addEventListener('click', () => post({ type: 'showProblems' }));
-    root.append(
-      element(
-        'div',
-        { class: 'banner error', role: 'alert' },
-        `This stack has ${form.blockingErrors} error${form.blockingErrors === 1 ? '' : 's'} that would make the deploy fail. Fix ${form.blockingErrors === 1 ? 'it' : 'them'} first. `,
-        showProblems,
-      ),
-    );
-  }
-  root.append(deploymentSection(form));
-  if (form.variables.length > 0) {
-    const variablesSection = element('section', { 'aria-label': 'Variables' }, element('h2', {}, 'Variables'));
-    for (const variable of form.variables) variablesSection.append(variableBlock(variable));
-    root.append(variablesSection);
-  }
-  root.append(element('div', { id: 'failure', class: 'banner error', role: 'alert', hidden: true }));
   const deploy = element('button', { id: 'deploy', type: 'submit', class: 'primary' }, 'Deploy');
   const cancel = element('button', { type: 'button', class: 'secondary' }, 'Cancel');
   cancel.addEventListener('click', () => post({ type: 'cancel' }));
-  root.append(element('div', { class: 'actions' }, deploy, cancel));
+  root.append(
+    element(
+      'div',
+      { class: 'actions' },
+      deploy,
+      cancel,
+      element('span', { id: 'deploy-hint', class: 'help', role: 'status' }),
+    ),
+  );
+  renderTargets(target);
+  renderVariables();
   refresh();
 }
 
-function deploymentSection(init: InitMessage): HTMLElement {
-  const targetSelect = element('select', { id: 'target', name: 'target' });
-  for (const target of init.targets) {
-    const label = target.supported
-      ? `${target.name} (${target.kind})`
-      : `${target.name} (cannot deploy ${init.targetType})`;
-    targetSelect.append(
+/** The file changed: same fields → update in place; other fields → rebuild the variables, keeping what was typed. */
+function updateStack(next: StackFacts): void {
+  if (!stack) return;
+  const previousDefaultName = stack.deploymentName;
+  stack = next;
+  byId('title').textContent = `Deploy ${next.stackName}`;
+  const nextShape = variablesShape(next.variables);
+  values = mergeValues(next.variables, values, edited);
+  if (nextShape === shape) {
+    for (const [name, value] of Object.entries(values)) setInputValue(name, value);
+  } else {
+    shape = nextShape;
+    renderVariables();
+  }
+  const nameInput = byId<HTMLInputElement>('deploymentName');
+  if (!nameEdited && nameInput.value === previousDefaultName) nameInput.value = next.deploymentName;
+  renderTargets(selectedTarget());
+  if (next.blockingErrors === 0) showFailure([]);
+  refresh();
+}
+
+function renderVariables(): void {
+  if (!stack) return;
+  const section = byId('variables');
+  section.replaceChildren();
+  section.hidden = stack.variables.length === 0;
+  if (stack.variables.length === 0) return;
+  section.append(element('h2', {}, 'Variables'));
+  for (const variable of stack.variables) section.append(variableBlock(variable));
+}
+
+function targetLabel(target: TargetChoice, targetType: string): string {
+  if (!target.supported) return `${target.name} (${target.kind}, cannot deploy ${targetType})`;
+  if (target.reachable === false) return `${target.name} (${target.kind}) ⚠ unreachable`;
+  if (target.reachable === undefined) return `${target.name} (${target.kind}) · testing connection…`;
+  return `${target.name} (${target.kind})`;
+}
+
+function renderTargets(selected: string | undefined): void {
+  if (!stack) return;
+  const select = byId<HTMLSelectElement>('target');
+  select.replaceChildren();
+  const usable = targets.filter((target) => target.supported);
+  for (const target of targets) {
+    select.append(
       element(
         'option',
-        { value: target.name, disabled: !target.supported, selected: target.name === init.selectedTarget },
-        label,
+        {
+          value: target.name,
+          disabled: !target.supported,
+          selected: target.name === selected,
+          title: target.problem,
+        },
+        targetLabel(target, stack.targetType),
       ),
     );
   }
-  if (init.targets.length === 0) targetSelect.append(element('option', { value: '' }, 'No target found'));
-  const nameInput = element('input', {
-    id: 'deploymentName',
-    type: 'text',
-    value: init.deploymentName,
-    spellcheck: 'false',
+  if (usable.length === 0) {
+    select.prepend(element('option', { value: '', selected: true }, 'No target can deploy this stack'));
+  }
+  const noTarget = byId('no-target');
+  noTarget.hidden = usable.length > 0;
+  byId('no-target-text').textContent =
+    `This stack deploys to ${stack.deployableBy}, and no such target is configured. `;
+}
+
+function deploymentSection(name: string): HTMLElement {
+  const targetSelect = element('select', { id: 'target', name: 'target' });
+  targetSelect.addEventListener('change', refresh);
+  const addTarget = element('button', { type: 'button', class: 'secondary', id: 'add-target' }, 'Add Target…');
+  addTarget.addEventListener('click', () => post({ type: 'addTarget' }));
+  const noTarget = element(
+    'div',
+    { id: 'no-target', class: 'banner', role: 'status', hidden: true },
+    element('span', { id: 'no-target-text' }),
+    addTarget,
+  );
+  const nameInput = element('input', { id: 'deploymentName', type: 'text', value: name, spellcheck: 'false' });
+  nameInput.addEventListener('input', () => {
+    nameEdited = true;
+    refresh();
   });
-  nameInput.addEventListener('input', refresh);
   nameInput.addEventListener('blur', () => {
     touched.add('deploymentName');
     refresh();
@@ -110,6 +202,7 @@ function deploymentSection(init: InitMessage): HTMLElement {
     'section',
     { 'aria-label': 'Deployment' },
     fieldRow('target', 'Target', targetSelect, 'Where the stack runs.'),
+    noTarget,
     fieldRow(
       'deploymentName',
       'Deployment name',
@@ -155,6 +248,7 @@ function inputFor(variable: VariableInfo): HTMLElement {
   const value = values[id];
   const onChange = (raw: string | boolean) => {
     values[id] = coerceInput(variable, raw);
+    edited.add(id);
     refresh();
   };
   const onLeave = () => {
@@ -269,17 +363,62 @@ function setInputValue(id: string, value: FieldValue): void {
   }
 }
 
-/** Re-applies depends_on visibility and shows the errors of the fields the user has touched (all after a submit). */
+/**
+ * Re-applies depends_on visibility, shows the errors of the fields the user has touched (all after a submit), and
+ * sets the banner and the Deploy button from the file's errors, the target and the values as they are now.
+ */
 function refresh(): void {
-  if (!form) return;
-  for (const field of valueFields(form.variables)) {
+  if (!stack) return;
+  const invalidFields: string[] = [];
+  for (const field of valueFields(stack.variables)) {
     const row = document.getElementById(`row-${field.qualifiedName}`);
     if (row) row.hidden = !isShown(field, values);
     const problem = isShown(field, values) ? validateValue(field, values[field.qualifiedName]) : undefined;
+    if (problem) invalidFields.push(field.label || field.qualifiedName);
     showError(field.qualifiedName, submitted || touched.has(field.qualifiedName) ? problem : undefined);
   }
-  const nameProblem = validateDeploymentName(deploymentName(), form.targetType);
-  showError('deploymentName', submitted || touched.has('deploymentName') ? nameProblem : undefined);
+  // The name is filled in for the user, so its problem shows at once: a prefilled value must not be silently wrong.
+  const nameProblem = validateDeploymentName(deploymentName(), stack.targetType);
+  showError('deploymentName', nameProblem);
+
+  const blocking = stack.blockingErrors;
+  byId('blocking').hidden = blocking === 0;
+  byId('blocking-text').textContent =
+    `This stack has ${blocking} error${blocking === 1 ? '' : 's'} that would make the deploy fail. Fix ${blocking === 1 ? 'it' : 'them'} in the file first.`;
+
+  const target = selectedTarget();
+  const readiness = formReadiness({
+    blockingErrors: blocking,
+    target,
+    deployableBy: stack.deployableBy,
+    nameProblem,
+    invalidFields,
+  });
+  const unreachable = targets.find((choice) => choice.name === target && choice.reachable === false);
+  byId<HTMLButtonElement>('deploy').disabled = busy || !readiness.ready;
+  byId('deploy-hint').textContent =
+    readiness.reason ?? (unreachable ? `${target} does not answer: ${unreachable.problem ?? 'unreachable'}` : '');
+  saveDraft();
+}
+
+function selectedTarget(): string {
+  return document.getElementById('target') instanceof HTMLSelectElement ? byId<HTMLSelectElement>('target').value : '';
+}
+
+function saveDraft(): void {
+  clearTimeout(draftTimer);
+  draftTimer = setTimeout(() => {
+    post({
+      type: 'draft',
+      draft: {
+        target: selectedTarget(),
+        deploymentName: deploymentName(),
+        nameEdited,
+        values: { ...values },
+        edited: [...edited],
+      },
+    });
+  }, DRAFT_DELAY_MS);
 }
 
 function showError(id: string, problem: string | undefined): void {
@@ -301,24 +440,24 @@ function showFailure(messages: string[]): void {
 
 byId<HTMLFormElement>('form').addEventListener('submit', (event) => {
   event.preventDefault();
-  if (!form) return;
+  if (!stack || busy) return;
   submitted = true;
   refresh();
-  const errors = validateForm(form.variables, values);
-  const nameProblem = validateDeploymentName(deploymentName(), form.targetType);
+  const errors = validateForm(stack.variables, values);
+  const nameProblem = validateDeploymentName(deploymentName(), stack.targetType);
   const firstInvalid = nameProblem ? 'deploymentName' : Object.keys(errors)[0];
   if (firstInvalid) {
     document.getElementById(firstInvalid)?.focus();
     return;
   }
-  if (form.blockingErrors > 0) {
+  if (stack.blockingErrors > 0) {
     showFailure(['Fix the errors in the stack file before deploying.']);
     return;
   }
   showFailure([]);
   post({
     type: 'submit',
-    target: byId<HTMLSelectElement>('target').value,
+    target: selectedTarget(),
     deploymentName: deploymentName(),
     values: { ...values },
   });

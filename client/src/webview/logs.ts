@@ -57,6 +57,7 @@ function describeState(current: string, detail?: string): string {
   const words: Record<string, string> = {
     connecting: 'Connecting…',
     streaming: 'Following',
+    quiet: 'Following, no output yet',
     waiting: 'Waiting for the container to come back…',
     ended: 'End of logs',
     error: 'Error',

@@ -13,21 +13,47 @@ export interface TargetChoice {
   kind: string;
   /** False when this target cannot deploy the stack's target_type. */
   supported: boolean;
+  /** Whether the target answered its connection test; undefined while the test runs. */
+  reachable?: boolean;
+  /** Why it is unreachable or unusable. */
+  problem?: string;
+}
+
+/** What the stack file says now: sent when the form opens and again each time the file's diagnostics change. */
+export interface StackFacts {
+  stackName: string;
+  targetType: string;
+  variables: VariableInfo[];
+  /** The default deployment name the server derives (the form keeps the user's own once typed). */
+  deploymentName: string;
+  /** Errors in the stack file that would stop a deploy: the form shows them and refuses. */
+  blockingErrors: number;
+  /** Which kinds of target deploy this stack, in words ("a Kubernetes cluster (a kubeconfig context)"). */
+  deployableBy: string;
+}
+
+/** What the user typed, kept by the host while the form is closed so reopening it restores it. */
+export interface DeployDraft {
+  target: string;
+  deploymentName: string;
+  /** True once the user edited the name: a new default from the file no longer replaces it. */
+  nameEdited: boolean;
+  values: FormValues;
+  /** The fields the user changed: a new default from the file replaces only the others. */
+  edited: string[];
 }
 
 export type HostToDeployForm =
   | {
       type: 'init';
-      stackName: string;
-      targetType: string;
       fileName: string;
-      variables: VariableInfo[];
+      stack: StackFacts;
       targets: TargetChoice[];
       selectedTarget?: string;
-      deploymentName: string;
-      /** Errors in the stack file that would stop a deploy: the form shows them and refuses. */
-      blockingErrors: number;
+      draft?: DeployDraft;
     }
+  | { type: 'stack'; stack: StackFacts }
+  | { type: 'targets'; targets: TargetChoice[]; selectedTarget?: string }
   | { type: 'regenerated'; qualifiedName: string; value: FieldValue }
   | { type: 'busy'; busy: boolean }
   | { type: 'failed'; messages: string[] };
@@ -37,6 +63,8 @@ export type DeployFormToHost =
   | { type: 'regenerate'; qualifiedName: string }
   | { type: 'submit'; target: string; deploymentName: string; values: FormValues }
   | { type: 'showProblems' }
+  | { type: 'addTarget' }
+  | { type: 'draft'; draft: DeployDraft }
   | { type: 'cancel' };
 
 /** Stream options the host applies (changing one restarts the stream); wrap, timestamps and search stay in the page. */
@@ -56,7 +84,8 @@ export interface LogLineView {
   timestamp?: string;
 }
 
-export type LogStreamState = 'connecting' | 'streaming' | 'waiting' | 'ended' | 'error';
+/** quiet: following, the stream is open, but the container has printed nothing yet. */
+export type LogStreamState = 'connecting' | 'streaming' | 'quiet' | 'waiting' | 'ended' | 'error';
 
 export type HostToLogs =
   | { type: 'init'; title: string; services: string[]; options: LogStreamOptions }
@@ -92,7 +121,13 @@ export type HostToStatus =
       /** ISO 8601 time of this snapshot (ages are computed against it). */
       updatedAt: string;
     }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string }
+  /** The deployment's rendered deployment_notes (Markdown, secrets masked), when they are known. */
+  | { type: 'notes'; markdown: string };
 
 export type StatusToHost =
-  { type: 'ready' } | { type: 'refresh' } | { type: 'openUrl'; url: string } | { type: 'showLogs'; unit?: string };
+  | { type: 'ready' }
+  | { type: 'refresh' }
+  | { type: 'openUrl'; url: string }
+  | { type: 'showLogs'; unit?: string }
+  | { type: 'openNotes' };

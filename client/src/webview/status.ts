@@ -5,6 +5,12 @@ import type { HostToStatus, StatusToHost, UnitView } from './messages';
 import { formatAge, portLink } from './format';
 
 const post = connectToHost<StatusToHost, HostToStatus>((message) => {
+  if (message.type === 'notes') {
+    // Shown as written (Markdown source, no HTML): the page never turns stack text into markup.
+    byId('notes').textContent = message.markdown;
+    byId('notes-section').hidden = message.markdown.trim() === '';
+    return;
+  }
   if (message.type === 'error') {
     byId('error').textContent = message.message;
     byId('error').hidden = false;
@@ -110,4 +116,5 @@ function renderEvents(events: { time: string; message: string }[]): void {
 
 byId('refresh').addEventListener('click', () => post({ type: 'refresh' }));
 byId('all-logs').addEventListener('click', () => post({ type: 'showLogs' }));
+byId('open-notes').addEventListener('click', () => post({ type: 'openNotes' }));
 post({ type: 'ready' });

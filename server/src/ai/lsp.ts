@@ -16,6 +16,7 @@ import {
   AiFailure,
   AiFixRequest,
   AiGenerateRequest,
+  AiListModelsRequest,
   AiProgressType,
   AiResult,
 } from '../protocol';
@@ -49,6 +50,19 @@ export function registerAiRequests(connection: Connection, documents: TextDocume
   const state = new AiState();
 
   connection.onRequest(AiConfigureRequest, (params, token) => state.configure(params, abortSignalOf(token)));
+
+  // A throwaway client (the model is not known yet): the active configuration stays as it is.
+  connection.onRequest(AiListModelsRequest, async (params, token) => {
+    const config = { ...params, baseUrl: params.baseUrl ?? '', model: 'model-list' };
+    const problem = configProblem(config);
+    if (problem) return { models: [], problem };
+    try {
+      return { models: await new AiClient(config).listModels(abortSignalOf(token)) };
+    } catch (error) {
+      if (!(error instanceof AiError)) throw error;
+      return { models: [], problem: error.message };
+    }
+  });
 
   connection.onRequest(AiGenerateRequest, (params, token) =>
     state.run(false, async (client) => {

@@ -18,6 +18,8 @@ export interface CheckOptions {
   skipRendered?: boolean;
   /** The Kubernetes version stacks are deployed to (`1.30`): decides which apiVersions are removed or deprecated. */
   kubernetesVersion?: string;
+  /** Also report what only matters when deploying through an upstream WindFlow server (off by default). */
+  upstreamCompatibility?: boolean;
 }
 
 /** Every diagnostic for a stack file, sorted by position. */
@@ -40,7 +42,8 @@ export function checkStack(model: StackModel, options: CheckOptions = {}): Stack
       checkSecretExposure(model, sink);
     }
   }
-  return dedupe(withoutWhatUnquotedJinjaExplains(sink.items)).sort(
+  const reported = options.upstreamCompatibility ? sink.items : sink.items.filter((item) => !item.upstreamOnly);
+  return dedupe(withoutWhatUnquotedJinjaExplains(reported)).sort(
     (a, b) => a.span.start - b.span.start || a.span.end - b.span.end || a.code.localeCompare(b.code),
   );
 }

@@ -12,6 +12,11 @@ export interface StackDiagnostic {
   tags?: ('unnecessary' | 'deprecated')[];
   /** Facts a quick fix needs (a suggested name, the missing variable's inferred type, …). */
   data?: Record<string, unknown>;
+  /**
+   * Only matters when the stack is deployed through an upstream WindFlow server (this extension deploys it fine):
+   * reported only with the upstreamCompatibility setting on.
+   */
+  upstreamOnly?: boolean;
 }
 
 /** Collects diagnostics for one check run; every check family writes through it. */
@@ -23,7 +28,7 @@ export class DiagnosticSink {
     severity: Severity,
     message: string,
     span: Span,
-    extra?: Pick<StackDiagnostic, 'tags' | 'data'>,
+    extra?: Pick<StackDiagnostic, 'tags' | 'data' | 'upstreamOnly'>,
   ): void {
     this.items.push({
       code,

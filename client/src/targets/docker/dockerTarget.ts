@@ -30,6 +30,7 @@ import {
 import { cancellable, DEFAULT_CALL_DEADLINE_MS, isCancellation } from '../deadline';
 import { LockBusyError, withLock } from '../lock';
 import { deployCompose } from './composeStrategy';
+import { recentEvents } from './containerActions';
 import {
   checkEngine,
   connectDocker,
@@ -68,6 +69,8 @@ export function restartedRecently(info: Pick<Docker.ContainerInspectInfo, 'Resta
 
 /** Exit codes of a main process ended by SIGTERM (128 + 15) and by SIGKILL (128 + 9). */
 const TERMINATED_EXIT_CODE = 143;
+/** How far back a status reads the engine's events about the deployment. */
+const RECENT_EVENTS_SECONDS = 3600;
 const KILLED_EXIT_CODE = 137;
 
 /**
@@ -232,6 +235,16 @@ export class DockerTarget implements Target {
     );
   }
 
+  /** The engine of this target for container actions (containerActions.ts), with the same error mapping. */
+  withEngine<T>(work: (docker: Docker) => Promise<T>): Promise<T> {
+    return this.engine(work);
+  }
+
+  /** The address of the engine (for the published ports' host name). */
+  get host(): string {
+    return this.config.host;
+  }
+
   async ping(): Promise<void> {
     await this.engine(() => Promise.resolve());
   }
@@ -384,6 +397,7 @@ export class DockerTarget implements Target {
         targetType: containers[0].Labels[TARGET_TYPE_LABEL],
         state: overallState(units),
         units,
+        events: await recentEvents(docker, deploymentName, RECENT_EVENTS_SECONDS),
       };
       if (status.state === 'exited') status.exitCode = endedExitCode(units);
       return status;

@@ -46,7 +46,9 @@ export class DeploymentWatcher {
       this.events = stream;
       this.stopPolling();
       this.reconnectDelay = 1_000;
-      stream.on('data', () => this.changed());
+      stream.on('data', (chunk: Buffer | string) => {
+        if (!onlyExecEvents(chunk.toString())) this.changed();
+      });
       const lost = () => {
         if (this.events !== stream) return;
         this.events = undefined;
@@ -93,4 +95,21 @@ export class DeploymentWatcher {
     this.events?.destroy?.();
     this.events = undefined;
   }
+}
+
+/**
+ * Whether a chunk of the events stream holds only exec events: health checks and shells in a container emit them
+ * all the time, and they change nothing a view shows (a health change comes as its own health_status event).
+ */
+export function onlyExecEvents(chunk: string): boolean {
+  const lines = chunk.split('\n').filter((line) => line.trim() !== '');
+  if (lines.length === 0) return false;
+  return lines.every((line) => {
+    try {
+      const action = (JSON.parse(line) as { Action?: unknown }).Action;
+      return typeof action === 'string' && action.startsWith('exec_');
+    } catch {
+      return false;
+    }
+  });
 }

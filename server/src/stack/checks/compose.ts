@@ -40,6 +40,7 @@ export function checkCompose(model: StackModel, sink: DiagnosticSink): void {
       'information',
       'this extension deploys docker_swarm stacks as Swarm stacks on a Swarm manager; upstream WindFlow runs them with `docker compose up` on one host',
       spanOf(getIn(model.root, ['metadata', 'target_type'])),
+      { upstreamOnly: true },
     );
   }
   const templatePair = getPair(model.root, 'template');
@@ -53,7 +54,7 @@ export function checkCompose(model: StackModel, sink: DiagnosticSink): void {
       'warning',
       'upstream WindFlow refuses a Compose template without a top-level `version` ("Version du compose manquante"); add version: "3.9" (this extension does not need it)',
       spanOf(templatePair.key),
-      { data: { insert: 'version: "3.9"' } },
+      { upstreamOnly: true, data: { insert: 'version: "3.9"' } },
     );
   }
   // Keys, types and values inside the document: the Compose schema (WF100–WF108).

@@ -102,6 +102,7 @@ function checkOtherKey(pair: Pair, key: string, sink: DiagnosticSink): void {
       'information',
       `\`${key}\` is applied by this extension but ignored by upstream WindFlow, which deploys the container without it`,
       keySpan,
+      { upstreamOnly: true },
     );
   } else if (key === 'restart') {
     sink.add(
@@ -162,6 +163,7 @@ function checkEnvironment(value: Node | null, sink: DiagnosticSink): void {
       'error',
       'upstream WindFlow rejects `environment` as a list (this extension accepts it): write a mapping `NAME: value`',
       spanOf(value),
+      { upstreamOnly: true },
     );
     return;
   }
@@ -284,7 +286,7 @@ function checkHealthcheckTest(node: Node | null, sink: DiagnosticSink): void {
       'warning',
       `upstream WindFlow joins every item into the shell command \`${joined}\`, which fails: use ["CMD-SHELL", "${joined.slice(4)}"]`,
       span,
-      { data: { replacement: 'CMD-SHELL' } },
+      { upstreamOnly: true, data: { replacement: 'CMD-SHELL' } },
     );
   } else if (head === 'NONE') {
     sink.add(
@@ -292,6 +294,7 @@ function checkHealthcheckTest(node: Node | null, sink: DiagnosticSink): void {
       'warning',
       'upstream WindFlow runs `NONE` as a shell command instead of disabling the healthcheck: remove `healthcheck`',
       span,
+      { upstreamOnly: true },
     );
   } else {
     sink.add(
@@ -311,7 +314,7 @@ function checkHealthcheckDuration(key: string, node: Node | null, sink: Diagnost
       'error',
       `healthcheck.${key} must be a string such as "${String(node.value)}s": upstream WindFlow crashes on a number and the deployment fails`,
       spanOf(node),
-      { data: { replacement: `"${String(node.value)}s"` } },
+      { upstreamOnly: true, data: { replacement: `"${String(node.value)}s"` } },
     );
     return;
   }
@@ -414,6 +417,7 @@ export function checkDeploymentName(model: StackModel, sink: DiagnosticSink): vo
       'warning',
       `deployment_name '${name}' is a constant: every deployment gets this name and upstream WindFlow refuses the second one (409); derive it from a variable, e.g. "{{ app_name }}" with a generate_animalname() default`,
       spanOf(node),
+      { upstreamOnly: true },
     );
     if (rule && !rule.valid(name)) {
       sink.add(
@@ -434,6 +438,7 @@ export function checkDeploymentName(model: StackModel, sink: DiagnosticSink): vo
         'information',
         `upstream WindFlow names a deployment '<metadata.name>-<timestamp>' when no name is given; '${generated}' is not a valid ${rule.what}, so such a deployment fails`,
         spanOf(nameNode),
+        { upstreamOnly: true },
       );
     }
   }

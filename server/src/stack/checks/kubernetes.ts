@@ -80,6 +80,7 @@ export function checkKubernetes(
     'information',
     'upstream WindFlow cannot deploy kubernetes stacks (it runs every non-docker template through docker compose); this extension applies the objects to a cluster',
     spanOf(getIn(model.root, ['metadata', 'target_type'])),
+    { upstreamOnly: true },
   );
   const templatePair = getPair(model.root, 'template');
   const template = templatePair?.value;

@@ -234,6 +234,7 @@ function checkDefaultsAsUpstreamRendersThem(model: StackModel, sink: DiagnosticS
         'warning',
         `upstream WindFlow renders variable defaults without other variables, so '${decl.qualifiedName}' starts empty although it is required (this extension resolves the reference)`,
         span,
+        { upstreamOnly: true },
       );
     } else if (typeof pattern === 'string' && upstreamValue !== '') {
       const match = matchPattern(pattern, upstreamValue);
@@ -243,7 +244,7 @@ function checkDefaultsAsUpstreamRendersThem(model: StackModel, sink: DiagnosticS
           'warning',
           `upstream WindFlow renders variable defaults without other variables, so '${decl.qualifiedName}' starts as '${upstreamValue}', which fails its own pattern: the upstream form cannot be submitted until the field is changed (this extension resolves the reference)`,
           span,
-          { data: { upstreamValue } },
+          { upstreamOnly: true, data: { upstreamValue } },
         );
       }
     }
