@@ -19,7 +19,9 @@ export const deployCommand: CliCommand = {
     const timeoutText = args.options.get('timeout');
     // A bare number is seconds; otherwise a duration like 90s or 5m.
     const timeout =
-      timeoutText === undefined ? undefined : parseDuration(/^\d+$/.test(timeoutText) ? `${timeoutText}s` : timeoutText);
+      timeoutText === undefined
+        ? undefined
+        : parseDuration(/^\d+$/.test(timeoutText) ? `${timeoutText}s` : timeoutText);
     if (timeout && (!timeout.ok || timeout.nanoseconds === 0))
       throw new UsageError(`--timeout must be a duration like 90s or 5m, not '${timeoutText}'`);
     const input = await readStackInput({

@@ -5,14 +5,7 @@
  */
 import { Document, Scalar, visit } from 'yaml';
 import { FUNCTIONS_BY_NAME } from './functions';
-import {
-  callHelper,
-  cryptoRandom,
-  firstBindablePort,
-  HelperContext,
-  HelperError,
-  RandomSource,
-} from './helpers';
+import { callHelper, cryptoRandom, firstBindablePort, HelperContext, HelperError, RandomSource } from './helpers';
 import { hasJinja, JINJA_KEYWORDS } from './jinja';
 import {
   DEFAULT_LIMITS,

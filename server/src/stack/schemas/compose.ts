@@ -285,7 +285,16 @@ const NEW_NESTED_KEYS: { path: Path; properties: Schemas }[] = [
   { path: ['networks', '*'], properties: { enable_ipv4: { type: 'boolean' } } },
   {
     path: ['secrets', '*'],
-    properties: { environment: { type: 'string', description: 'Environment variable holding the secret.' } },
+    properties: {
+      environment: { type: 'string', description: 'Environment variable holding the secret.' },
+      // A stack file has no files beside it, so WindFlow's Swarm target also takes a secret's value inline, as
+      // Compose does for configs. The value is never printed.
+      content: {
+        type: 'string',
+        description:
+          'WindFlow: the secret itself, written inline (a stack file has no files beside it). Never printed.',
+      },
+    },
   },
   {
     path: ['configs', '*'],
