@@ -364,7 +364,8 @@ function unpackPair(pair: Value): Value[] {
 }
 
 function urlize(text: string, trimLength: number | undefined, nofollow: boolean, target: Value, rel: Value): string {
-  const relations = new Set((rel === null ? 'noopener' : soft(rel)).split(/\s+/).filter(Boolean));
+  // Jinja2 always adds its policy's rel (noopener) to the one given.
+  const relations = new Set([...(rel === null ? '' : soft(rel)).split(/\s+/).filter(Boolean), 'noopener']);
   if (nofollow) relations.add('nofollow');
   const relAttr = relations.size > 0 ? ` rel="${escapeHtml([...relations].sort().join(' '))}"` : '';
   const targetAttr = target !== null && target !== undefined && soft(target) !== '' ? ` target="${escapeHtml(soft(target))}"` : ''; // prettier-ignore
@@ -373,9 +374,24 @@ function urlize(text: string, trimLength: number | undefined, nofollow: boolean,
   return text
     .split(/(\s+)/)
     .map((word) => {
-      const match = /^([(<]|&lt;)*(.*?)([.,)>\n]|&gt;)*$/s.exec(word);
+      const match = /^((?:[(<]|&lt;)*)(.*?)((?:[.,)>\n]|&gt;)*)$/s.exec(word);
       if (!match) return escapeHtml(word);
-      const [, head = '', middle, tail = ''] = match;
+      const [, head = ''] = match;
+      let [, , middle, tail = ''] = match;
+      // Like Jinja2, balance brackets by moving closing ones from the tail back into the link.
+      for (const [open, close] of [
+        ['(', ')'],
+        ['<', '>'],
+        ['&lt;', '&gt;'],
+      ]) {
+        const opens = middle.split(open).length - 1;
+        if (opens <= middle.split(close).length - 1) continue;
+        for (let moved = 0; moved < Math.min(opens, tail.split(close).length - 1); moved++) {
+          const end = tail.indexOf(close) + close.length;
+          middle += tail.slice(0, end);
+          tail = tail.slice(end);
+        }
+      }
       let link: string | undefined;
       if (/^https?:\/\//.test(middle)) link = middle;
       else if (/^www\./.test(middle) || (/^[\w.-]+\.(org|net|com)$/.test(middle) && !middle.includes('@')))
