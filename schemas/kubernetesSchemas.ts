@@ -118,7 +118,13 @@ const MISSING_FIELDS: Record<string, Record<string, JsonSchema>> = {
  * `RawExtension`, `JSON` and `FieldsV1` hold anything.
  */
 const SPECIAL_TYPES: Record<string, JsonSchema> = {
-  'api.resource.Quantity': { type: ['string', 'number'] },
+  'api.resource.Quantity': {
+    type: ['string', 'number'],
+    // The quantity syntax of apimachinery: a decimal number with a binary (Ki…Ei), decimal (n, u, m, k, M…E) or
+    // exponent suffix. `512MB` or `1 Gi` are the usual mistakes.
+    pattern: '^[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][+-]?[0-9]+)?$',
+    description: 'a quantity: a number with an optional suffix, such as 500m, 2, 1.5, 128Mi, 1Gi or 1G',
+  },
   'meta.v1.Time': { type: 'string' },
   'meta.v1.MicroTime': { type: 'string' },
   'runtime.RawExtension': {},

@@ -84,6 +84,18 @@ describe('kubernetes templates against the schemas of their kinds', () => {
     assert.match(s!.message, /LoadBalancer/);
   });
 
+  it('a quantity with a unit Kubernetes does not know, on the value', () => {
+    const text = kubernetes(
+      DEPLOYMENT.replace(
+        '            imagePullPolicy: IfNotPresent',
+        '            imagePullPolicy: IfNotPresent\n            resources:\n              limits:\n                cpu: 500m\n                memory: 512MB',
+      ),
+    );
+    const [d] = schemaFindings(text);
+    assert.deepEqual([d?.code, d?.span], ['WF103', spanOf(text, '512MB')]);
+    assert.match(d!.message, /'512MB' is not a valid memory: a quantity/);
+  });
+
   it('a container without name misses a required field', () => {
     const text = kubernetes(DEPLOYMENT.replace('          - name: web\n            image:', '          - image:'));
     const [d] = schemaFindings(text);

@@ -55,9 +55,11 @@ describe('Kubernetes schemas generated from kubernetes-types', () => {
       'integer',
       'string',
     ]);
-    assert.deepEqual(property(deployment, ...container, 'resources', 'limits').additionalProperties, {
-      type: ['string', 'number'],
-    });
+    const quantity = property(deployment, ...container, 'resources', 'limits').additionalProperties as JsonSchema;
+    assert.deepEqual(quantity.type, ['string', 'number']);
+    const quantityPattern = new RegExp(quantity.pattern as string);
+    assert.ok(['500m', '2', '1.5', '128Mi', '1Gi', '1G', '1e3'].every((value) => quantityPattern.test(value)));
+    assert.ok(!['512MB', '1 Gi', 'Gi', '1gi'].some((value) => quantityPattern.test(value)));
     assert.deepEqual(property(deployment, 'metadata', 'labels').additionalProperties, { type: 'string' });
     assert.match(String(property(deployment, ...container, 'image').description), /^Container image name/);
     // Status is written by the cluster: anything goes.
