@@ -3,6 +3,7 @@
  * tasks, networks, configs and secrets are a deployment's (only through our labels), and taking them away again.
  */
 import type Docker from 'dockerode';
+import { sleep } from '../deadline';
 import { DeployError, LABELS } from '../target';
 import { engineMessage, statusCodeOf } from './failures';
 import { belongsTo, labelFilter } from './labels';
@@ -30,21 +31,6 @@ export interface SwarmTask {
 
 const POLL_MS = 250;
 const TASKS_GONE_MS = 60_000;
-
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new DeployError('cancelled', 'the deploy was cancelled'));
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new DeployError('cancelled', 'the deploy was cancelled'));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 /**
  * Fails unless the engine manages an active swarm (only a manager takes services); returns the engine's clock, which
