@@ -248,8 +248,25 @@ describe('Docker target: docker_swarm stacks on the real engine', function () {
       assert.equal(error.step, 'converge');
       assert.match(error.message, cause);
       assert.match(error.message, /\(rolled back: removed .*service .*_worker/);
+      assert.doesNotMatch(error.message, /left:/);
       assert.deepEqual(await resourcesOf(name), [], sets.join(' '));
     }
+  });
+
+  it('a cancelled deploy is still rolled back: nothing is left', async () => {
+    const name = uniqueName('cancel');
+    const controller = new AbortController();
+    const error = await target
+      .deploy(await renderFixture(FIXTURE, name, [`api_port=${await freePort()}`]), {
+        signal: controller.signal,
+        onProgress: (progress) => {
+          if (progress.step === 'converge') controller.abort();
+        },
+      })
+      .catch((failure: unknown) => failure);
+    assert.ok(error instanceof DeployError, String(error));
+    assert.match(error.message, /^the deploy was cancelled \(rolled back: removed .*service .*_api/);
+    assert.deepEqual(await resourcesOf(name), []);
   });
 
   it('deploys a docker_compose stack as a Swarm stack on a target set to `swarm: true`', async () => {

@@ -5,8 +5,9 @@
  * ("no suitable node"), a task that keeps exiting (a restart loop), an update Swarm paused or rolled back.
  */
 import type Docker from 'dockerode';
+import { sleep } from '../deadline';
 import { DeployError, DeployProgress } from '../target';
-import { sleep, SwarmTask, tasksOf } from './swarmEngine';
+import { SwarmTask, tasksOf } from './swarmEngine';
 
 export interface ConvergingService {
   id: string;

@@ -3,6 +3,7 @@
  * with each line's `service.slot`), stop (scale to 0, remembering the replicas), start (restore them) and remove.
  */
 import type Docker from 'dockerode';
+import { sleep } from '../deadline';
 import {
   DeploymentState,
   DeploymentStatus,
@@ -17,16 +18,7 @@ import {
 import { engineMessage, statusCodeOf } from './failures';
 import { belongsTo, labelFilter, TARGET_TYPE_LABEL } from './labels';
 import { LogLineSplitter, sinceSeconds, splitTimestamp } from './logs';
-import {
-  ourConfigs,
-  ourSecrets,
-  removeObjects,
-  removeServices,
-  serviceKey,
-  sleep,
-  SwarmTask,
-  tasksOf,
-} from './swarmEngine';
+import { ourConfigs, ourSecrets, removeObjects, removeServices, serviceKey, SwarmTask, tasksOf } from './swarmEngine';
 import { STOPPED_REPLICAS_LABEL } from './swarmStrategy';
 
 const STOP_WAIT_MS = 60_000;

@@ -3,6 +3,7 @@
  * tasks, networks, configs and secrets are a deployment's (only through our labels), and taking them away again.
  */
 import type Docker from 'dockerode';
+import { sleep } from '../deadline';
 import { DeployError, LABELS } from '../target';
 import { engineMessage, statusCodeOf } from './failures';
 import { belongsTo, labelFilter } from './labels';
@@ -30,21 +31,8 @@ export interface SwarmTask {
 
 const POLL_MS = 250;
 const TASKS_GONE_MS = 60_000;
-
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new DeployError('cancelled', 'the deploy was cancelled'));
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new DeployError('cancelled', 'the deploy was cancelled'));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
+/** How long a removal that the engine refuses as "in use" is retried: Swarm frees networks asynchronously. */
+const IN_USE_RETRY_MS = 30_000;
 
 /**
  * Fails unless the engine manages an active swarm (only a manager takes services); returns the engine's clock, which
@@ -118,11 +106,13 @@ export async function removeServices(
       }
     }),
   );
+  // Gone means: Swarm has dropped the tasks (and with them their network attachments) and their containers.
   const ids = new Set(services.map((service) => service.id));
   const deadline = Date.now() + TASKS_GONE_MS;
   while (ids.size > 0 && Date.now() < deadline) {
+    const tasks = await tasksOf(docker, [...ids]);
     const containers = await docker.listContainers({ all: true, filters: { label: ['com.docker.swarm.service.id'] } });
-    if (!containers.some((info) => ids.has(info.Labels['com.docker.swarm.service.id']))) break;
+    if (tasks.length === 0 && !containers.some((info) => ids.has(info.Labels['com.docker.swarm.service.id']))) break;
     await sleep(POLL_MS);
   }
   return kept;
@@ -139,7 +129,8 @@ export async function removeObjects(
 ): Promise<string[]> {
   const kept: string[] = [];
   for (const object of objects) {
-    for (let attempt = 1; ; attempt++) {
+    const deadline = Date.now() + IN_USE_RETRY_MS;
+    for (;;) {
       try {
         if (object.kind === 'network') await docker.getNetwork(object.id).remove();
         else if (object.kind === 'config') await docker.getConfig(object.id).remove();
@@ -148,7 +139,7 @@ export async function removeObjects(
         break;
       } catch (error) {
         if (statusCodeOf(error) === 404) break;
-        if (attempt >= 20) {
+        if (Date.now() > deadline) {
           kept.push(`${object.kind} ${object.name}: ${engineMessage(error)}`);
           break;
         }

@@ -8,6 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type Docker from 'dockerode';
 import { DeployError, DeployOptions, DeployProgress, DeployResult, LABELS, RenderedStack } from '../target';
+import { sleep, uncancellable } from '../deadline';
 import { canonicalJson } from './composeStrategy';
 import { DEFAULT_SETTLE_MS } from './converge';
 import { engineMessage, explainFailure, statusCodeOf } from './failures';
@@ -20,7 +21,6 @@ import {
   removeObjects,
   removeServices,
   requireManager,
-  sleep,
 } from './swarmEngine';
 import {
   OBJECT_KEY_LABEL,
@@ -331,7 +331,8 @@ export async function deploySwarm(
     };
   } catch (error) {
     const failure = explainFailure(step, error);
-    const outcome = await undo.rollback(report);
+    // A cancelled deploy is still rolled back: its engine calls must not inherit the cancellation.
+    const outcome = await uncancellable(() => undo.rollback(report));
     throw new DeployError(failure.step, `${failure.message} (${outcome})`, failure.cause ?? failure);
   }
 }
