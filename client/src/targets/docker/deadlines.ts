@@ -9,8 +9,20 @@ import { activeSignal, CancelledError, DeadlineError } from '../deadline';
 
 type DialCallback = (error: unknown, data?: unknown) => void;
 interface DialOptions {
+  path?: string;
   abortSignal?: AbortSignal;
   isStream?: boolean;
+  options?: { t?: unknown };
+}
+
+/** A stop without `t` waits for the container's own stop timeout, which we do not know here: at most this long. */
+const UNKNOWN_STOP_WAIT_MS = 10 * 60_000;
+
+/** Requests that wait on purpose get that time on top of the deadline: a stop waits for the process to exit. */
+function intendedWaitMs(options: DialOptions): number {
+  if (!/^\/containers\/[^/]+\/(stop|restart)\?/.test(options.path ?? '')) return 0;
+  const seconds = Number(options.options?.t);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : UNKNOWN_STOP_WAIT_MS;
 }
 interface Modem {
   dial(options: DialOptions, callback: DialCallback): void;
@@ -30,10 +42,8 @@ export function applyDeadlines(docker: Docker, deadlines: EngineDeadlines): void
     const operation = activeSignal();
     if (operation?.aborted) return callback(new CancelledError());
     const controller = new AbortController();
-    const timer = setTimeout(
-      () => controller.abort(new DeadlineError(deadlines.what, deadlines.callMs)),
-      deadlines.callMs,
-    );
+    const deadlineMs = deadlines.callMs + intendedWaitMs(options);
+    const timer = setTimeout(() => controller.abort(new DeadlineError(deadlines.what, deadlineMs)), deadlineMs);
     const signals = [controller.signal, options.abortSignal, operation].filter((s): s is AbortSignal => !!s);
     options.abortSignal = AbortSignal.any(signals);
     let settled = false;

@@ -1,7 +1,11 @@
 /** Makes sure an image is on the engine, pulling it with progress when missing. */
 import type Docker from 'dockerode';
+import { CancelledError, isCancellation } from '../deadline';
 import { DeployError, DeployProgress } from '../target';
 import { engineMessage, statusCodeOf } from './failures';
+
+/** A pull that reports nothing for this long has stalled (the request itself has the usual deadline). */
+const PULL_IDLE_MS = 120_000;
 
 interface PullEvent {
   status?: string;
@@ -64,14 +68,31 @@ export async function ensureImage(
   try {
     stream = await docker.pull(image, { abortSignal: signal });
   } catch (error) {
+    if (isCancellation(error) || signal?.aborted) throw new CancelledError('the deploy');
     throw missing(image, engineMessage(error), error);
   }
   const progress = new PullProgress(image, report);
   await new Promise<void>((resolve, reject) => {
+    // A pull may take long, but not in silence: the engine reports progress every few seconds while it works.
+    let idle: NodeJS.Timeout | undefined;
+    const stall = () => {
+      clearTimeout(idle);
+      idle = setTimeout(() => {
+        (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+        reject(missing(image, `the engine reported no progress for ${PULL_IDLE_MS / 1000} s`));
+      }, PULL_IDLE_MS);
+    };
+    stall();
     docker.modem.followProgress(
       stream,
-      (error: Error | null) => (error ? reject(missing(image, error.message, error)) : resolve()),
+      (error: Error | null) => {
+        clearTimeout(idle);
+        if (signal?.aborted) reject(new CancelledError('the deploy'));
+        else if (error) reject(missing(image, error.message, error));
+        else resolve();
+      },
       (event: PullEvent) => {
+        stall();
         // Pull failures arrive as an event inside a 200 response, not as an HTTP error.
         const failure = event.errorDetail?.message ?? event.error;
         if (failure) reject(missing(image, failure));
