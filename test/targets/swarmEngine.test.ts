@@ -356,8 +356,9 @@ describe('Docker target: docker_swarm stacks on the real engine', function () {
       assert.ok((await dockerCli('stack', 'ls', '--format', '{{.Name}}')).includes(ours));
     } finally {
       await run('docker', ['stack', 'rm', theirs]).catch(() => undefined);
-      // The CLI leaves the volume its tasks made; it goes once their containers are gone.
-      for (let attempt = 0; attempt < 100; attempt++) {
+      // The CLI leaves the volume its tasks made; it goes once their containers are gone (`docker stack rm` returns
+      // before that).
+      for (let attempt = 0; attempt < 300; attempt++) {
         const gone = await docker
           .getVolume(`${theirs}_data`)
           .remove()

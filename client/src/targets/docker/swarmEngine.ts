@@ -110,7 +110,8 @@ export async function removeServices(
   const ids = new Set(services.map((service) => service.id));
   const deadline = Date.now() + TASKS_GONE_MS;
   while (ids.size > 0 && Date.now() < deadline) {
-    const tasks = await tasksOf(docker, [...ids]);
+    // Not filtered by service: the engine refuses a filter naming a service that no longer exists.
+    const tasks = ((await docker.listTasks()) as SwarmTask[]).filter((task) => ids.has(task.ServiceID));
     const containers = await docker.listContainers({ all: true, filters: { label: ['com.docker.swarm.service.id'] } });
     if (tasks.length === 0 && !containers.some((info) => ids.has(info.Labels['com.docker.swarm.service.id']))) break;
     await sleep(POLL_MS);
