@@ -255,20 +255,19 @@ describe('compose template checks', () => {
     );
   });
 
-  it('docker_swarm: container_name is ignored and build is impossible', () => {
+  it('docker_swarm: build is impossible; container_name is only WF160 (Swarm skips it), not a name-conflict warning', () => {
     const text = compose('  version: "3"\n  services:\n    web:\n      build: .\n      container_name: web', {
       targetType: 'docker_swarm',
     });
     assert.deepEqual(
       found(text, ['WF042', 'WF043']).map((d) => [d.code, d.severity, d.span, d.message]),
+      [['WF042', 'error', spanOf(text, 'web'), "service 'web' needs an `image`: a Swarm stack cannot build images"]],
+    );
+    assert.deepEqual(
+      found(text, ['WF160']).map((d) => [d.severity, d.span.start]),
       [
-        ['WF042', 'error', spanOf(text, 'web'), "service 'web' needs an `image`: a Swarm stack cannot build images"],
-        [
-          'WF043',
-          'warning',
-          spanOf(text, 'web', { nth: 1 }),
-          'a Swarm stack ignores container_name: Swarm names the tasks itself',
-        ],
+        ['information', text.indexOf('build')],
+        ['information', text.indexOf('container_name')],
       ],
     );
   });

@@ -145,12 +145,8 @@ function readServices(
 function checkContainerName(service: ServiceInfo, targetType: string | undefined, sink: DiagnosticSink): void {
   const value = service.fields.get('container_name')?.value;
   if (!isScalar(value) || typeof value.value !== 'string' || hasJinja(value.value)) return;
-  if (targetType === 'docker_swarm') {
-    sink.add('WF043', 'warning', 'a Swarm stack ignores container_name: Swarm names the tasks itself', spanOf(value), {
-      tags: ['unnecessary'],
-    });
-    return;
-  }
+  // A Swarm stack skips container_name altogether: checks/swarm.ts says so (WF160).
+  if (targetType === 'docker_swarm') return;
   sink.add(
     'WF043',
     'warning',
