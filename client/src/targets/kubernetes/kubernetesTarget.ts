@@ -114,7 +114,7 @@ interface FoundObject {
     annotations?: Record<string, string>;
     ownerReferences?: unknown[];
   };
-  spec?: { replicas?: number; suspend?: boolean };
+  spec?: { replicas?: number; suspend?: boolean; selector?: unknown };
   status?: unknown;
 }
 
@@ -1102,7 +1102,15 @@ export class KubernetesTarget implements Target {
         kinds.push({ kind: extra.kind, apiVersion: extra.apiVersion });
     }
     const lists = await Promise.all(kinds.map((kind) => this.listKind(connection, kind, selector)));
-    return lists.flat().filter((object) => (object.metadata.ownerReferences ?? []).length === 0);
+    const found = lists.flat().filter((object) => (object.metadata.ownerReferences ?? []).length === 0);
+    // The endpoints controller keeps an Endpoints object for every Service with a selector, copying the Service's
+    // labels (and no owner reference): it is the Service's, not ours to list or delete. Endpoints of a Service
+    // without a selector are written by the template, and stay ours.
+    const key = (object: FoundObject) => `${object.metadata.namespace ?? ''}/${object.metadata.name}`;
+    const selectingServices = new Set(
+      found.filter((object) => object.kind === 'Service' && object.spec?.selector !== undefined).map(key),
+    );
+    return found.filter((object) => object.kind !== 'Endpoints' || !selectingServices.has(key(object)));
   }
 
   private async exists(connection: Connection, object: KubernetesManifest): Promise<boolean> {
