@@ -13,6 +13,7 @@ import { registerAiRequests } from '../../server/src/ai/lsp';
 import {
   AiCompleteRequest,
   AiConfigureRequest,
+  AiListModelsRequest,
   AiExplainRequest,
   AiFixRequest,
   AiGenerateRequest,
@@ -104,6 +105,18 @@ describe('ai/lsp: the custom requests on a language-server connection', () => {
     assert.deepEqual(await configure({ baseUrl: 'localhost:11434' }), {
       enabled: false,
       problem: "the AI base URL 'localhost:11434' must start with http:// or https://",
+    });
+  });
+
+  it('lists the endpoint models for the model step without configuring anything', async () => {
+    const listed = await server.client.sendRequest(AiListModelsRequest, { baseUrl: endpoint.baseUrl, apiKey: 'k-9' });
+    assert.deepEqual(listed, { models: ['test-model', 'other'] });
+    assert.equal(endpoint.requests[0].headers.authorization, 'Bearer k-9');
+    const off = await server.client.sendRequest(AiGenerateRequest, { description: 'x', targetType: 'docker' });
+    assert.equal(off.ok, false, 'listing models did not turn AI on');
+    assert.deepEqual(await server.client.sendRequest(AiListModelsRequest, { baseUrl: 'ftp://x' }), {
+      models: [],
+      problem: "the AI base URL 'ftp://x' must start with http:// or https://",
     });
   });
 

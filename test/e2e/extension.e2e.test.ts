@@ -324,11 +324,20 @@ describe('VS Code end to end (code-server + Chromium)', function () {
 
   /** Right-clicks a row and chooses an entry of its context menu by its exact label. */
   async function contextMenu(row: Locator, label: string): Promise<void> {
-    await row.click({ button: 'right' });
     const entry = page
       .locator('.monaco-menu .action-item .action-label', { hasText: new RegExp(`^${escapeRegExp(label)}$`) })
       .first();
-    await entry.waitFor();
+    // The view redraws when the shared engine's deployments change, which can swallow a right-click: click again.
+    for (let attempt = 1; ; attempt++) {
+      await row.click({ button: 'right' });
+      try {
+        await entry.waitFor({ timeout: attempt < 3 ? 5_000 : 30_000 });
+        break;
+      } catch (error) {
+        if (attempt >= 3) throw error;
+        await page.keyboard.press('Escape');
+      }
+    }
     // Pointing at an entry focuses it; Enter then runs it the way the menu's keyboard handler does (a click can land
     // while the menu still lays itself out, and be lost).
     await entry.hover();
@@ -553,8 +562,18 @@ describe('VS Code end to end (code-server + Chromium)', function () {
   });
 
   it('manages targets: an unreachable one is tested, saved anyway, marked, then removed', async () => {
-    await runCommand('WindFlow: Add Target…');
-    await pick('Docker engine over TCP');
+    const tcpKind = page.locator('.quick-input-widget:visible .monaco-list-row', { hasText: 'Docker engine over TCP' });
+    for (let attempt = 1; ; attempt++) {
+      await runCommand('WindFlow: Add Target…');
+      try {
+        await tcpKind.first().waitFor({ timeout: attempt < 3 ? 10_000 : 30_000 });
+        break;
+      } catch (error) {
+        if (attempt >= 3) throw error;
+        await page.keyboard.press('Escape');
+      }
+    }
+    await tcpKind.first().click();
     await page.locator('.quick-input-title', { hasText: 'Add Target (2/4): name' }).waitFor();
     await page.locator('.quick-input-widget input').fill('e2e-unreachable');
     await page.keyboard.press('Enter');

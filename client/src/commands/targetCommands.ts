@@ -370,26 +370,49 @@ async function askDocker(
 /** The context from the kubeconfig's contexts (free text when there is no kubeconfig), then the namespace. */
 async function askKubernetes(name: string, total: number): Promise<KubernetesTargetConfig | undefined> {
   const { discoverKubernetesTargets } = await import('../targets/kubernetes/discover.js');
-  let contexts: string[] = [];
-  try {
-    contexts = discoverKubernetesTargets(process.env, os.homedir()).map((config) => config.context);
-  } catch {
-    // No readable kubeconfig: the context is typed.
-  }
+  const contextsIn = (env: NodeJS.ProcessEnv): string[] => {
+    try {
+      return [...new Set(discoverKubernetesTargets(env, os.homedir()).map((config) => config.context))];
+    } catch {
+      return [];
+    }
+  };
   const title = `Add Target (3/${total}): kubeconfig context`;
-  const context =
-    contexts.length > 0
-      ? await vscode.window.showQuickPick([...new Set(contexts)], { title })
-      : await vscode.window.showInputBox({
-          title,
-          prompt: 'The context name in your kubeconfig (~/.kube/config or KUBECONFIG)',
-        });
-  if (!context) return undefined;
-  const namespace = await vscode.window.showInputBox({
+  const chooseFile = { label: '$(folder-opened) Choose a kubeconfig file…', description: 'a file from your cluster' };
+  let kubeconfig: string | undefined;
+  let contexts = contextsIn(process.env);
+  // The contexts of the user's kubeconfig, or of a kubeconfig file they point at (a cluster's admin.conf…).
+  for (;;) {
+    const picked = await vscode.window.showQuickPick(
+      [...contexts.map((context) => ({ label: context, description: kubeconfig ?? '' })), chooseFile],
+      {
+        title,
+        placeHolder:
+          contexts.length > 0 ? 'Choose a context' : 'No kubeconfig context found: choose the kubeconfig file',
+      },
+    );
+    if (!picked) return undefined;
+    if (picked !== chooseFile) {
+      const namespace = await askNamespace(total);
+      if (namespace === undefined) return undefined;
+      return { name, kind: 'kubernetes', context: picked.label, kubeconfig, namespace: namespace || undefined };
+    }
+    const file = (await vscode.window.showOpenDialog({ title: 'Select a kubeconfig file', canSelectMany: false }))?.[0];
+    if (!file) continue;
+    kubeconfig = file.fsPath;
+    contexts = contextsIn({ KUBECONFIG: kubeconfig });
+    if (contexts.length === 0) {
+      void vscode.window.showWarningMessage(`${kubeconfig} holds no kubeconfig context.`);
+      kubeconfig = undefined;
+      contexts = contextsIn(process.env);
+    }
+  }
+}
+
+function askNamespace(total: number): Thenable<string | undefined> {
+  return vscode.window.showInputBox({
     title: `Add Target (4/${total}): namespace`,
     value: 'default',
     prompt: 'Where stacks are deployed',
   });
-  if (namespace === undefined) return undefined;
-  return { name, kind: 'kubernetes', context, namespace: namespace || undefined };
 }

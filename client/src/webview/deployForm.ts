@@ -19,9 +19,6 @@ import {
 import { byId, connectToHost, element } from './dom';
 import type { DeployFormToHost, FieldValue, FormValues, HostToDeployForm, StackFacts, TargetChoice } from './messages';
 
-/** Typing is saved as a draft on the host (so reopening the form restores it) once it pauses this long. */
-const DRAFT_DELAY_MS = 300;
-
 let stack: StackFacts | undefined;
 let shape = '';
 let targets: TargetChoice[] = [];
@@ -33,7 +30,6 @@ let nameEdited = false;
 const touched = new Set<string>();
 let submitted = false;
 let busy = false;
-let draftTimer: ReturnType<typeof setTimeout> | undefined;
 
 const post = connectToHost<DeployFormToHost, HostToDeployForm>((message) => {
   switch (message.type) {
@@ -405,20 +401,18 @@ function selectedTarget(): string {
   return document.getElementById('target') instanceof HTMLSelectElement ? byId<HTMLSelectElement>('target').value : '';
 }
 
+/** Sent on every change, not after a pause: the form can be closed (its page gone) right after a keystroke. */
 function saveDraft(): void {
-  clearTimeout(draftTimer);
-  draftTimer = setTimeout(() => {
-    post({
-      type: 'draft',
-      draft: {
-        target: selectedTarget(),
-        deploymentName: deploymentName(),
-        nameEdited,
-        values: { ...values },
-        edited: [...edited],
-      },
-    });
-  }, DRAFT_DELAY_MS);
+  post({
+    type: 'draft',
+    draft: {
+      target: selectedTarget(),
+      deploymentName: deploymentName(),
+      nameEdited,
+      values: { ...values },
+      edited: [...edited],
+    },
+  });
 }
 
 function showError(id: string, problem: string | undefined): void {
