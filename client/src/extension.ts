@@ -17,6 +17,7 @@ import { createLanguageClient, STACK_LANGUAGE } from './languageClient';
 import { Logger } from './logger';
 import { DeploymentNotes } from './notes';
 import { RenderedDocuments } from './renderedDocuments';
+import { SelectedClusterVersion } from './selectedClusterVersion';
 import { TargetManager } from './targetManager';
 import { DeploymentsTree } from './views/deploymentsTree';
 import { TargetStatusBar } from './views/statusBar';
@@ -30,9 +31,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     `WindFlow Stacks ${String(context.extension.packageJSON.version)} (workspace trusted: ${vscode.workspace.isTrusted})`,
   );
 
-  const languageClient = createLanguageClient(context, log);
-  client = languageClient;
   const targets = new TargetManager(context, log);
+  const selectedCluster = new SelectedClusterVersion(targets, log);
+  const languageClient = createLanguageClient(context, log, selectedCluster);
+  client = languageClient;
   const history = new DeployHistory(context.secrets);
   const notes = new DeploymentNotes();
   const deployer = new Deployer(languageClient, targets, history, notes, log);
@@ -44,6 +46,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   context.subscriptions.push(
     targets,
+    selectedCluster,
     notes,
     rendered,
     tree,

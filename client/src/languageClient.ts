@@ -12,7 +12,9 @@ import {
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import { DiagnosticDocs } from './diagnosticDocs';
+import { editorKubernetesVersion } from './editorKubernetesVersion';
 import type { Logger } from './logger';
+import type { SelectedClusterVersion } from './selectedClusterVersion';
 
 /**
  * Small young-generation semi-spaces and an old generation that grows by at most 2× between collections (after a
@@ -75,9 +77,14 @@ class RestartingErrorHandler implements ErrorHandler {
 
 /**
  * The client of the bundled language server (dist/server.js, over Node IPC). Settings of the `windflow` section go to
- * the server with `trustedWorkspace` added, so the server turns off what Restricted Mode forbids (env(), AI).
+ * the server with `trustedWorkspace` added, so the server turns off what Restricted Mode forbids (env(), AI), and,
+ * unless the user set `windflow.kubernetes.version`, with the selected cluster's version in its place.
  */
-export function createLanguageClient(context: vscode.ExtensionContext, log: Logger): LanguageClient {
+export function createLanguageClient(
+  context: vscode.ExtensionContext,
+  log: Logger,
+  selectedCluster: SelectedClusterVersion,
+): LanguageClient {
   const docs = new DiagnosticDocs(vscode.Uri.joinPath(context.extensionUri, 'docs', 'diagnostics.md'));
   context.subscriptions.push(docs);
   const serverModule = context.asAbsolutePath('dist/server.js');
@@ -113,23 +120,32 @@ export function createLanguageClient(context: vscode.ExtensionContext, log: Logg
         configuration: async (params, token, next) => {
           const results = await next(params, token);
           if (!Array.isArray(results)) return results;
-          return results.map((result, index) =>
-            params.items[index]?.section === 'windflow' && result && typeof result === 'object'
-              ? { ...result, trustedWorkspace: vscode.workspace.isTrusted }
-              : result,
-          );
+          return results.map((result, index) => {
+            const item = params.items[index];
+            if (item?.section !== 'windflow' || !result || typeof result !== 'object') return result;
+            const scope = item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined;
+            const setting = vscode.workspace.getConfiguration('windflow', scope).inspect('kubernetes.version');
+            const clusterVersion = editorKubernetesVersion(setting, selectedCluster.current());
+            const settings = result as { kubernetes?: object };
+            return {
+              ...settings,
+              trustedWorkspace: vscode.workspace.isTrusted,
+              ...(clusterVersion && { kubernetes: { ...settings.kubernetes, version: clusterVersion } }),
+            };
+          });
         },
       },
     },
   };
   const client = new LanguageClient('windflow', 'WindFlow Language Server', serverOptions, clientOptions);
-  // Trust can be granted while the server runs: make it pull its settings again.
+  // Trust can be granted, and the selected cluster (or its version) can change, while the server runs: make it pull
+  // its settings again.
+  const settingsChanged = () => {
+    if (client.isRunning()) void client.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+  };
   context.subscriptions.push(
-    vscode.workspace.onDidGrantWorkspaceTrust(() => {
-      if (client.isRunning()) {
-        void client.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
-      }
-    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(settingsChanged),
+    selectedCluster.onDidChange(settingsChanged),
   );
   return client;
 }

@@ -45,6 +45,7 @@ describe('topLevelKeyLine', () => {
 describe('LogResumePoint', () => {
   const line = (unit: string, timestamp: string | undefined, text: string) => ({
     unit,
+    source: unit,
     stream: 'stdout' as const,
     text,
     timestamp,

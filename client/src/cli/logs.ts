@@ -1,4 +1,5 @@
 import { sinceSeconds } from '../targets/docker/logs';
+import { logSourceLabel, logSourcesShown, logSourceStyle } from '../logSource';
 import { LogLine } from '../targets/target';
 import { CliCommand, CliContext, parseArgs, UsageError } from './command';
 import { TARGET_OPTIONS, withTarget } from './targets';
@@ -30,15 +31,13 @@ export const logsCommand: CliCommand = {
     const [deploymentName] = args.positionals;
     const service = args.options.get('service');
     return withTarget(context, args, async (target) => {
-      // Prefix lines with their source when several units speak: a Swarm task (`web.2`: a service has several), the
-      // pod/container of a Kubernetes pod (replicas share a container name), else the container's service. The
-      // width grows to the longest source seen.
+      // Prefix lines with their source when several units speak (rule in logSource.ts); the width grows to the
+      // longest source seen. Kubernetes pods come and go, so their sources are only known from the lines.
       const kubernetes = target.kind === 'kubernetes';
       const units = kubernetes ? [] : (await target.status(deploymentName)).units;
-      const tasks = units.some((unit) => unit.kind === 'task');
-      const prefixed = kubernetes || tasks || (service === undefined && units.length > 1);
-      const label = (unit: string, unitService?: string) =>
-        tasks ? unit : kubernetes && unitService ? `${unit}/${unitService}` : (unitService ?? unit);
+      const style = logSourceStyle(target.kind, units);
+      const prefixed = logSourcesShown(style, units.length, service !== undefined);
+      const label = (unit: string, unitService?: string) => logSourceLabel(style, unit, unitService);
       let width = Math.max(0, ...units.map((unit) => label(unit.name, unit.service).length));
       const print = (line: LogLine) => {
         const source = label(line.unit, line.service);

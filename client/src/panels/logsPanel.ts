@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { DeploymentRef } from '../deploymentRef';
 import { describeError } from '../errors';
 import type { Logger } from '../logger';
+import { logSourceLabel, logSourceStyle, type LogSourceStyle } from '../logSource';
 import type { TargetManager } from '../targetManager';
 import type { LogLine, Target } from '../targets/target';
 import type { HostToLogs, LogLineView, LogStreamOptions, LogsToHost } from '../webview/messages';
@@ -44,6 +45,7 @@ class LogsPanel {
   private pending: LogLineView[] = [];
   private flushTimer?: NodeJS.Timeout;
   private closed = false;
+  private sourceStyle: LogSourceStyle = 'service';
 
   constructor(
     private readonly services: LogsPanelServices,
@@ -89,19 +91,29 @@ class LogsPanel {
       this.start();
       return;
     }
-    this.post({ type: 'init', title: this.panel.title, services: await this.serviceNames(), options: this.options });
+    const { services, sourceStyle } = await this.describeUnits();
+    this.sourceStyle = sourceStyle;
+    this.post({ type: 'init', title: this.panel.title, services, sourceStyle, options: this.options });
     this.post({ type: 'clear' });
     this.start();
   }
 
-  /** The service names the filter offers (from the deployment's current units). */
-  private async serviceNames(): Promise<string[]> {
+  /** The service names the filter offers (from the deployment's current units), and how lines name their source. */
+  private async describeUnits(): Promise<{ services: string[]; sourceStyle: LogSourceStyle }> {
+    let target: Target;
     try {
-      const target = await this.services.targets.target(this.ref.targetName);
-      const status = await target.status(this.ref.deploymentName);
-      return [...new Set(status.units.map((unit) => unit.service ?? unit.name))].sort();
+      target = await this.services.targets.target(this.ref.targetName);
     } catch {
-      return [];
+      return { services: [], sourceStyle: this.sourceStyle };
+    }
+    try {
+      const status = await target.status(this.ref.deploymentName);
+      return {
+        services: [...new Set(status.units.map((unit) => unit.service ?? unit.name))].sort(),
+        sourceStyle: logSourceStyle(target.kind, status.units),
+      };
+    } catch {
+      return { services: [], sourceStyle: logSourceStyle(target.kind, []) };
     }
   }
 
@@ -151,7 +163,7 @@ class LogsPanel {
               announced = true;
               this.post({ type: 'state', state: 'streaming' });
             }
-            const view = toView(line, this.services.log);
+            const view = toView(line, this.sourceStyle, this.services.log);
             if (resume.accept(view)) this.queue(view);
           },
         );
@@ -194,11 +206,12 @@ class LogsPanel {
   }
 }
 
-function toView(line: LogLine, log: Logger): LogLineView {
+function toView(line: LogLine, sourceStyle: LogSourceStyle, log: Logger): LogLineView {
   // Log lines can print the secrets the deploy passed in (an app echoing its config): mask the known ones.
   return {
     unit: line.unit,
     service: line.service,
+    source: logSourceLabel(sourceStyle, line.unit, line.service),
     stream: line.stream,
     text: log.redact(line.text),
     timestamp: line.timestamp,

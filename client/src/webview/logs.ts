@@ -3,6 +3,7 @@
  * The logs panel page. Stream options (follow, tail, since, service) go to the host, which restarts the stream;
  * timestamps, wrapping and search only change what this page shows.
  */
+import { logSourcesShown, type LogSourceStyle } from '../logSource';
 import { byId, connectToHost, element } from './dom';
 import type { HostToLogs, LogLineView, LogStreamOptions, LogsToHost } from './messages';
 
@@ -19,6 +20,7 @@ const wrap = byId<HTMLInputElement>('wrap');
 const search = byId<HTMLInputElement>('search');
 const state = byId('state');
 const matches = byId('matches');
+let sourceStyle: LogSourceStyle = 'service';
 let showUnitNames = false;
 
 const post = connectToHost<LogsToHost, HostToLogs>((message) => {
@@ -31,7 +33,8 @@ const post = connectToHost<LogsToHost, HostToLogs>((message) => {
       for (const name of message.services) {
         service.append(element('option', { value: name, selected: name === message.options.service }, name));
       }
-      showUnitNames = message.services.length > 1 && message.options.service === '';
+      sourceStyle = message.sourceStyle;
+      showUnitNames = logSourcesShown(sourceStyle, message.services.length, message.options.service !== '');
       break;
     case 'lines':
       appendLines(message.lines);
@@ -74,7 +77,7 @@ function appendLines(lines: LogLineView[]): void {
       'div',
       { class: `line ${line.stream}` },
       line.timestamp ? element('span', { class: 'timestamp' }, `${line.timestamp} `) : undefined,
-      showUnitNames ? element('span', { class: 'unit' }, `${line.service ?? line.unit} | `) : undefined,
+      showUnitNames ? element('span', { class: 'unit' }, `${line.source} | `) : undefined,
       element('span', { class: 'text' }, line.text),
     );
     row.hidden = query !== '' && !line.text.toLowerCase().includes(query);
@@ -115,7 +118,8 @@ function sendOptions(): void {
       service: service.value,
     },
   });
-  showUnitNames = service.options.length > 2 && service.value === '';
+  // The first option is 'All services'.
+  showUnitNames = logSourcesShown(sourceStyle, service.options.length - 1, service.value !== '');
 }
 
 for (const control of [follow, tail, since, service]) control.addEventListener('change', sendOptions);

@@ -3,6 +3,7 @@
  * Both sides import this file, so a message cannot change shape on one side only. Types only: no runtime code.
  */
 import type { VariableInfo } from '../../../server/src/protocol';
+import type { LogSourceStyle } from '../logSource';
 
 export type FieldValue = string | number | boolean;
 /** Form values keyed by qualified name (`group.member` for group members). */
@@ -79,6 +80,8 @@ export interface LogStreamOptions {
 export interface LogLineView {
   unit: string;
   service?: string;
+  /** Where the line came from, as the CLI prints it (logSource.ts): `web.2`, `pod/container`, a service. */
+  source: string;
   stream: 'stdout' | 'stderr';
   text: string;
   timestamp?: string;
@@ -88,7 +91,7 @@ export interface LogLineView {
 export type LogStreamState = 'connecting' | 'streaming' | 'quiet' | 'waiting' | 'ended' | 'error';
 
 export type HostToLogs =
-  | { type: 'init'; title: string; services: string[]; options: LogStreamOptions }
+  | { type: 'init'; title: string; services: string[]; sourceStyle: LogSourceStyle; options: LogStreamOptions }
   | { type: 'lines'; lines: LogLineView[] }
   | { type: 'clear' }
   | { type: 'state'; state: LogStreamState; message?: string };
