@@ -40,7 +40,7 @@ import {
   SecretProvider,
 } from './connection';
 import { deployContainer } from './containerStrategy';
-import { containerName, removeDeploymentNetworks } from './engine';
+import { containerName, removeDeploymentNetworks, removeVolumes } from './engine';
 import { startContainers, stopContainers } from './lifecycle';
 import { applyDeadlines } from './deadlines';
 import { DockerLockStore } from './engineLock';
@@ -462,18 +462,7 @@ export class DockerTarget implements Target {
       removed.push(...networkResult.removed.sort());
       kept.push(...networkResult.kept);
       const ourVolumes = new Set(volumes.map((v) => v.Name));
-      for (const volume of [...ourVolumes].sort()) {
-        if (!options.deleteData) {
-          kept.push(`volume ${volume} (kept; --delete-data removes it)`);
-          continue;
-        }
-        try {
-          await docker.getVolume(volume).remove();
-          removed.push(`volume ${volume}`);
-        } catch (error) {
-          if (statusCodeOf(error) !== 404) kept.push(`volume ${volume}: ${engineMessage(error)}`);
-        }
-      }
+      await removeVolumes(docker, ourVolumes, options.deleteData, { removed, kept });
       // target_parameters.volumes may name volumes this deployment did not create: those are never deleted.
       if (options.deleteData)
         for (const volume of [...dataVolumes].filter((name) => !ourVolumes.has(name)).sort())

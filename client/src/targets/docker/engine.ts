@@ -186,6 +186,27 @@ export function containerName(info: { Names?: string[]; Name?: string; Id: strin
   return name ? name.replace(/^\//, '') : info.Id.slice(0, 12);
 }
 
+/** Removes a deployment's volumes when data is to be deleted; otherwise lists them as kept, saying how to remove them. */
+export async function removeVolumes(
+  docker: Docker,
+  names: Iterable<string>,
+  deleteData: boolean | undefined,
+  result: { removed: string[]; kept: string[] },
+): Promise<void> {
+  for (const volume of [...names].sort()) {
+    if (!deleteData) {
+      result.kept.push(`volume ${volume} (kept; --delete-data removes it)`);
+      continue;
+    }
+    try {
+      await docker.getVolume(volume).remove();
+      result.removed.push(`volume ${volume}`);
+    } catch (error) {
+      if (statusCodeOf(error) !== 404) result.kept.push(`volume ${volume}: ${engineMessage(error)}`);
+    }
+  }
+}
+
 /** Removes the deployment's networks except those in `keep` (the ones a redeploy still uses). */
 export async function removeDeploymentNetworks(
   docker: Docker,

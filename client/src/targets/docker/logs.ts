@@ -99,25 +99,28 @@ async function readContainer(
     splitter.end();
     return;
   }
-  const stream = (await container.logs({
-    ...request,
-    follow: true,
-    abortSignal: options.signal,
-  })) as NodeJS.ReadableStream & {
-    destroy?: () => void;
-  };
+  const stream = await container.logs({ ...request, follow: true, abortSignal: options.signal });
+  await followLogStream(stream, splitter, options.signal);
+}
+
+/** Feeds a followed log stream to the splitter until the stream ends or the signal aborts. */
+export async function followLogStream(
+  stream: NodeJS.ReadableStream & { destroy?: () => void },
+  splitter: LogLineSplitter,
+  signal: AbortSignal | undefined,
+): Promise<void> {
   await new Promise<void>((resolve) => {
     const finish = () => {
       splitter.end();
-      options.signal?.removeEventListener('abort', onAbort);
+      signal?.removeEventListener('abort', onAbort);
       resolve();
     };
     const onAbort = () => {
       stream.destroy?.();
       finish();
     };
-    if (options.signal?.aborted) return onAbort();
-    options.signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
     stream.on('data', (chunk: Buffer) => splitter.push(chunk));
     stream.on('end', finish);
     stream.on('close', finish);

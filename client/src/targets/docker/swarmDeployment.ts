@@ -15,9 +15,10 @@ import {
   UnitState,
   UnitStatus,
 } from '../target';
-import { engineMessage, statusCodeOf } from './failures';
+import { removeVolumes } from './engine';
+import { engineMessage } from './failures';
 import { belongsTo, labelFilter, TARGET_TYPE_LABEL } from './labels';
-import { LogLineSplitter, sinceSeconds, splitTimestamp } from './logs';
+import { followLogStream, LogLineSplitter, sinceSeconds, splitTimestamp } from './logs';
 import { ourConfigs, ourSecrets, removeObjects, removeServices, serviceKey, SwarmTask, tasksOf } from './swarmEngine';
 import { STOPPED_REPLICAS_LABEL } from './swarmStrategy';
 
@@ -230,26 +231,8 @@ async function readServiceLogs(
     ...request,
     follow: true,
     abortSignal: options.signal,
-  })) as unknown as NodeJS.ReadableStream & {
-    destroy?: () => void;
-  };
-  await new Promise<void>((resolve) => {
-    const finish = () => {
-      splitter.end();
-      options.signal?.removeEventListener('abort', onAbort);
-      resolve();
-    };
-    const onAbort = () => {
-      stream.destroy?.();
-      finish();
-    };
-    if (options.signal?.aborted) return onAbort();
-    options.signal?.addEventListener('abort', onAbort, { once: true });
-    stream.on('data', (chunk: Buffer) => splitter.push(chunk));
-    stream.on('end', finish);
-    stream.on('close', finish);
-    stream.on('error', finish);
-  });
+  })) as unknown as NodeJS.ReadableStream & { destroy?: () => void };
+  await followLogStream(stream, splitter, options.signal);
 }
 
 /** Service logs; each line's unit is `service.slot` (global services: `service.<node>`). */
@@ -381,17 +364,11 @@ export async function removeSwarm(
   const volumes = ((await docker.listVolumes({ filters: labelFilter(deploymentName) })).Volumes ?? []).filter((v) =>
     belongsTo(v.Labels, deploymentName),
   );
-  for (const volume of volumes.map((v) => v.Name).sort()) {
-    if (!deleteData) {
-      kept.push(`volume ${volume} (kept; --delete-data removes it)`);
-      continue;
-    }
-    try {
-      await docker.getVolume(volume).remove();
-      removed.push(`volume ${volume}`);
-    } catch (error) {
-      if (statusCodeOf(error) !== 404) kept.push(`volume ${volume}: ${engineMessage(error)}`);
-    }
-  }
+  await removeVolumes(
+    docker,
+    volumes.map((v) => v.Name),
+    deleteData,
+    { removed, kept },
+  );
   return { removed, kept };
 }
