@@ -8,7 +8,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import stackSchema from '../schemas/stack.schema.json';
 import { GENERATED_KUBERNETES_DIRECTORY } from '../schemas/kubernetesSchemas';
-import { median, percentile, positionOf } from './languageServers';
+import { median, percentile, positionOf, timeEdits } from './languageServers';
 import { LspProcess } from './lspProcess';
 
 /** `apps` Deployments, each with its Service and ConfigMap, about 50 lines per app. */
@@ -153,20 +153,7 @@ async function measure(
     const coldStartMs = since(start);
     const deploymentEdit = positionOf(text, '"', 1, `        name: app${middle}\n        labels:`);
     const variableEdit = positionOf(text, '"', 0, 'label: "Variable 25');
-    const editToDiagnosticsMs: number[] = [];
-    let version = 1;
-    for (let i = 0; i < rounds.edits; i++) {
-      const at = i % 2 === 0 ? deploymentEdit : variableEdit;
-      const typed = { line: at.line, character: at.character + 1 + Math.floor(i / 2) };
-      const published = server.nextDiagnostics(uri);
-      const editStart = process.hrtime.bigint();
-      await server.connection.sendNotification('textDocument/didChange', {
-        textDocument: { uri, version: ++version },
-        contentChanges: [{ range: { start: typed, end: typed }, text: 'x' }],
-      });
-      await published;
-      editToDiagnosticsMs.push(since(editStart));
-    }
+    const editToDiagnosticsMs = await timeEdits(server, uri, [deploymentEdit, variableEdit], rounds.edits);
     const keyPosition = positionOf(text, 'imagePullPolicy:', 0, `              - name: app${middle + 1}\n`);
     const time = async (method: string, position: { line: number; character: number }) => {
       const requestStart = process.hrtime.bigint();

@@ -2,6 +2,11 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LspProcess } from './lspProcess';
 
+export interface Position {
+  line: number;
+  character: number;
+}
+
 export interface ServerSpec {
   name: string;
   command: string;
@@ -22,12 +27,7 @@ export interface ServerMeasurements {
 }
 
 /** Line/character of the first occurrence of `needle` (after `after`), plus `shift` characters. */
-export function positionOf(
-  text: string,
-  needle: string,
-  shift = 0,
-  after?: string,
-): { line: number; character: number } {
+export function positionOf(text: string, needle: string, shift = 0, after?: string): Position {
   const from = after ? text.indexOf(after) : 0;
   const offset = text.indexOf(needle, Math.max(0, from)) + shift;
   if (offset < shift) throw new Error(`'${needle}' not found`);
@@ -60,20 +60,7 @@ export async function measureServer(
     const middle = Math.floor((text.match(/^ {4}svc\d+:$/gm)?.length ?? 2) / 2);
     const serviceEdit = positionOf(text, '"', 3, `    svc${middle}:\n`);
     const variableEdit = positionOf(text, '"', 0, 'label: "Variable 25');
-    const editToDiagnosticsMs: number[] = [];
-    let version = 1;
-    for (let i = 0; i < rounds.edits; i++) {
-      const at = i % 2 === 0 ? serviceEdit : variableEdit;
-      const typed = { line: at.line, character: at.character + 1 + Math.floor(i / 2) };
-      const published = server.nextDiagnostics(uri);
-      const editStart = process.hrtime.bigint();
-      await server.connection.sendNotification('textDocument/didChange', {
-        textDocument: { uri, version: ++version },
-        contentChanges: [{ range: { start: typed, end: typed }, text: 'x' }],
-      });
-      await published;
-      editToDiagnosticsMs.push(since(editStart));
-    }
+    const editToDiagnosticsMs = await timeEdits(server, uri, [serviceEdit, variableEdit], rounds.edits);
 
     // Positions in text after the edits above (they add characters inside quoted values on other lines).
     const keyPosition = positionOf(text, 'restart:', 0, `    svc${middle + 1}:\n`);
@@ -104,6 +91,32 @@ export async function measureServer(
   } finally {
     await server.stop();
   }
+}
+
+/**
+ * Types one character per edit inside two quoted values in turn (the document starts at version 1) and returns how
+ * long each edit took until the server published its diagnostics.
+ */
+export async function timeEdits(
+  server: LspProcess,
+  uri: string,
+  positions: [Position, Position],
+  edits: number,
+): Promise<number[]> {
+  const timings: number[] = [];
+  for (let i = 0; i < edits; i++) {
+    const at = positions[i % 2];
+    const typed = { line: at.line, character: at.character + 1 + Math.floor(i / 2) };
+    const published = server.nextDiagnostics(uri);
+    const editStart = process.hrtime.bigint();
+    await server.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: i + 2 },
+      contentChanges: [{ range: { start: typed, end: typed }, text: 'x' }],
+    });
+    await published;
+    timings.push(since(editStart));
+  }
+  return timings;
 }
 
 export function median(values: number[]): number {
