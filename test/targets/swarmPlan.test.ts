@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import type Docker from 'dockerode';
 import { DeployError, RenderedStack } from '../../client/src/targets/target';
+import { swarmState } from '../../client/src/targets/docker/swarmDeployment';
 import { planSwarm, toBoolean, toBytes, toInteger } from '../../client/src/targets/docker/swarmSpec';
 
 function rendered(template: unknown, deploymentName = 'shop'): RenderedStack {
@@ -210,5 +211,20 @@ describe('Swarm plan', () => {
     assert.equal(toBytes('x', 4096), 4096);
     assert.throws(() => toInteger('deploy.replicas', '1.5'), /deploy.replicas must be a whole number/);
     assert.throws(() => toBoolean('attachable', 'maybe'), /attachable must be true or false/);
+  });
+
+  it('names the state of a deployment from its services: stopping until the stopped tasks have ended', () => {
+    const service = (running: number, desired: number, stopped = false, updating = false) => ({
+      running,
+      desired,
+      stopped,
+      updating,
+    });
+    assert.equal(swarmState([service(2, 2), service(1, 1)], false), 'running');
+    assert.equal(swarmState([service(2, 2), service(0, 1)], false), 'partial');
+    assert.equal(swarmState([service(0, 2), service(0, 1)], true), 'failed');
+    assert.equal(swarmState([service(1, 2, false, true)], false), 'deploying');
+    assert.equal(swarmState([service(2, 0, true), service(0, 0, true)], false), 'stopping');
+    assert.equal(swarmState([service(0, 0, true), service(0, 0, true)], false), 'stopped');
   });
 });

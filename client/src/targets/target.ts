@@ -114,7 +114,16 @@ export interface UnitStatus {
  * purpose; failed: nothing can run (Kubernetes: no ready workload); deploying: still coming up.
  */
 export type DeploymentState =
-  'running' | 'partial' | 'restarting' | 'exited' | 'unhealthy' | 'failed' | 'stopped' | 'deploying';
+  | 'running'
+  | 'partial'
+  | 'restarting'
+  | 'exited'
+  | 'unhealthy'
+  | 'failed'
+  | 'stopped'
+  | 'deploying'
+  /** Stopped by us, with tasks still running down (a Swarm service scaled to 0 whose tasks have not ended). */
+  | 'stopping';
 
 export interface DeploymentStatus {
   deploymentName: string;

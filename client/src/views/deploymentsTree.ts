@@ -385,6 +385,7 @@ function deploymentIcon(state: DeploymentState): vscode.ThemeIcon {
     case 'restarting':
       return new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'));
     case 'deploying':
+    case 'stopping':
       return new vscode.ThemeIcon('sync~spin');
     case 'stopped':
       return new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground'));

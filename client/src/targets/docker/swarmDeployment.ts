@@ -70,9 +70,14 @@ function counts(service: Docker.Service): ServiceCounts {
   };
 }
 
-/** running only when every service converged; stopped when all were stopped; failed when nothing runs. */
+/**
+ * running only when every service converged; stopped when all were stopped and their tasks ended (until then
+ * stopping, so Start is not offered while the stop still holds the lock); failed when nothing runs.
+ */
 export function swarmState(services: ServiceCounts[], anyFailedTask: boolean): DeploymentState {
-  if (services.every((service) => service.stopped)) return 'stopped';
+  if (services.every((service) => service.stopped)) {
+    return services.some((service) => service.running > 0) ? 'stopping' : 'stopped';
+  }
   if (services.some((service) => service.updating)) return 'deploying';
   if (services.every((service) => service.running >= service.desired)) return 'running';
   if (services.every((service) => service.running === 0) && anyFailedTask) return 'failed';
