@@ -19,7 +19,7 @@ describe('windflow-stack validate', () => {
   it('exits 0 on the bundled examples', async () => {
     const { code, stdout } = await runInProcess(['validate', 'examples']);
     assert.equal(code, 0, stdout);
-    assert.match(stdout, /^0 errors, 0 warnings, \d+ hints? in 4 files\n$/m);
+    assert.match(stdout, /^0 errors, 0 warnings, \d+ hints? in 5 files\n$/m);
   });
 
   it('checks Kubernetes apiVersions against --kubernetes-version', async () => {

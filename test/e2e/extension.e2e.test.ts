@@ -6,7 +6,8 @@
  * form ready → deploy to the local Docker engine → the Targets view shows it running → logs (also "no output yet"),
  * one status panel with events and notes, in one group → a destructive picker highlights nothing → container actions
  * (a shell whose output is read back, Inspect, Open in Browser, Restart) → target management (an unreachable target
- * tested, saved anyway, marked, removed) → a Kubernetes stack with no cluster → Remove from the tree item. A screenshot
+ * tested, saved anyway, marked, removed) → a Kubernetes stack with no cluster → Remove from the tree item → the Swarm
+ * example deployed from the form, its services and tasks in the tree, status, Stop/Start, Remove. A screenshot
  * of each step goes to test/e2e/artifacts/ (the path is printed).
  *
  * Needs test/e2e/install.sh (code-server, playwright-core), /usr/bin/chromium and a Docker engine with local/busybox:1.
@@ -31,6 +32,9 @@ const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = path.join(__dirname, 'artifacts');
 const DEPLOYMENT = 'wf-e2e-echo';
 const DEPLOYMENT_LABEL = `windflow.deployment=${DEPLOYMENT}`;
+/** The bundled Swarm example, deployed under this name when the engine is a swarm manager (as .ci/run makes it). */
+const SWARM_DEPLOYMENT = 'wf-e2e-swarm';
+const SWARM_LABEL = `com.docker.stack.namespace=${SWARM_DEPLOYMENT}`;
 
 /** The faulty stack: `mesage` is a typo of the declared `message` (WF020, with a "Change to 'message'" fix). */
 const FAULTY_STACK = `metadata:
@@ -100,6 +104,21 @@ async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
 async function removeLeftovers(docker: Docker): Promise<void> {
   const containers = await docker.listContainers({ all: true, filters: { label: [DEPLOYMENT_LABEL] } });
   await Promise.all(containers.map((container) => docker.getContainer(container.Id).remove({ force: true })));
+  if (!(await isSwarmManager(docker))) return;
+  const filters = { label: [SWARM_LABEL] };
+  for (const service of await docker.listServices({ filters })) await docker.getService(service.ID).remove();
+  // The services' tasks hold the network, the config and the secret until they are gone.
+  for (let i = 0; i < 100 && (await docker.listContainers({ all: true, filters })).length > 0; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  for (const config of await docker.listConfigs({ filters })) await docker.getConfig(config.ID).remove();
+  for (const secret of await docker.listSecrets({ filters })) await docker.getSecret(secret.ID).remove();
+  for (const network of await docker.listNetworks({ filters })) await docker.getNetwork(network.Id).remove();
+}
+
+async function isSwarmManager(docker: Docker): Promise<boolean> {
+  const info = (await docker.info()) as { Swarm?: { ControlAvailable?: boolean } };
+  return info.Swarm?.ControlAvailable === true;
 }
 
 async function packageExtension(outDir: string): Promise<string> {
@@ -109,7 +128,16 @@ async function packageExtension(outDir: string): Promise<string> {
   await run(process.execPath, ['esbuild.mjs', '--production'], { cwd: REPO });
   const { stdout: packaged } = await run(process.execPath, [vsce, 'ls', '--no-dependencies'], { cwd: REPO });
   const files = packaged.split(/\r?\n/);
-  for (const file of ['dist/client.js', 'dist/server.js', 'dist/webview-deploy.js', 'media/webview.css']) {
+  for (const file of [
+    'dist/client.js',
+    'dist/server.js',
+    'dist/webview-deploy.js',
+    'dist/openai.js',
+    'dist/docker-ssh.js',
+    'dist/docker-session.js',
+    'dist/docker-buildkit.js',
+    'media/webview.css',
+  ]) {
     assert.ok(files.includes(file), `the .vsix would lack ${file}: whitelist it in .vscodeignore`);
   }
   assert.ok(
@@ -170,6 +198,7 @@ describe('VS Code end to end (code-server + Chromium)', function () {
       path.join(REPO, 'examples', 'hello-kubernetes.stack.yaml'),
       path.join(workspace, 'hello-kubernetes.stack.yaml'),
     );
+    cpSync(path.join(REPO, 'examples', 'swarm-web.stack.yaml'), path.join(workspace, 'swarm-web.stack.yaml'));
     console.log(`      screenshots: ${ARTIFACTS}`);
     writeFileSync(
       path.join(userData, 'User', 'settings.json'),
@@ -350,8 +379,8 @@ describe('VS Code end to end (code-server + Chromium)', function () {
     return page.locator('.notifications-toasts .notification-toast', { hasText: text });
   }
 
-  /** A row of the Targets view at a depth: 1 target, 2 deployment, 3 container. */
-  function treeRow(text: string, level: 1 | 2 | 3): Locator {
+  /** A row of the Targets view at a depth: 1 target, 2 deployment, 3 container (or Swarm service), 4 Swarm task. */
+  function treeRow(text: string, level: 1 | 2 | 3 | 4): Locator {
     return page.locator(`[id="workbench.parts.sidebar"] .monaco-list-row[aria-level="${level}"]`, { hasText: text });
   }
 
@@ -467,7 +496,7 @@ describe('VS Code end to end (code-server + Chromium)', function () {
     assert.equal(running.length, 1, 'one running container carries the deployment label');
 
     await runCommand('WindFlow: Validate Workspace Stacks');
-    await notification(/Validated 2 stack files: 0 errors, 0 warnings/).waitFor();
+    await notification(/Validated 3 stack files: 0 errors, 0 warnings/).waitFor();
   });
 
   it('shows logs and one status panel per deployment, in one editor group', async () => {
@@ -644,6 +673,83 @@ describe('VS Code end to end (code-server + Chromium)', function () {
     await screenshot('removed');
     const left = await docker.listContainers({ all: true, filters: { label: [DEPLOYMENT_LABEL] } });
     assert.equal(left.length, 0, 'no container of the deployment is left');
+  });
+
+  it('deploys the Swarm example, shows its services and tasks, stops, starts and removes it', async function () {
+    if (!(await isSwarmManager(docker))) {
+      if (process.env.CI === 'true') throw new Error('the engine is not a swarm manager: .ci/run turns swarm mode on');
+      this.skip();
+    }
+    const swarm = { filters: { label: [SWARM_LABEL] } };
+    await openFile('swarm-web.stack.yaml');
+    await runCommand('WindFlow: Deploy Stack');
+    const form = webview();
+    await form.locator('#deploy').waitFor({ timeout: 30_000 });
+    await form.locator('#deploymentName').fill(SWARM_DEPLOYMENT);
+    await form.locator('#target').selectOption('local');
+    await form.locator('#deploy:not([disabled])').waitFor();
+    await screenshot('swarm-deploy-form');
+    await form.locator('#deploy').click();
+    // The deploy returns once both replicas run and are healthy.
+    await notification(`Deployed ${SWARM_DEPLOYMENT} to local`).waitFor({ timeout: 120_000 });
+    const notes = tab(`Preview ${SWARM_DEPLOYMENT}.md`);
+    await notes.waitFor();
+    await notes.click();
+    await page.keyboard.press('Control+W');
+    const [service] = await docker.listServices(swarm);
+    assert.equal(service?.Spec?.Name, `${SWARM_DEPLOYMENT}_web`, 'named as docker stack deploy names it');
+    const secret = await docker.listSecrets(swarm);
+    assert.deepEqual(
+      secret.map((entry) => entry.Spec?.Name),
+      [`${SWARM_DEPLOYMENT}_access_token`],
+    );
+
+    // Targets → the deployment → its service → its two tasks.
+    await runCommand('WindFlow: Focus on Targets View');
+    const deployment = treeRow(SWARM_DEPLOYMENT, 2);
+    await deployment.filter({ hasText: 'running' }).waitFor({ timeout: 30_000 });
+    if ((await deployment.getAttribute('aria-expanded')) !== 'true')
+      await deployment.locator('.monaco-tl-twistie').click();
+    await treeRow('web', 3).filter({ hasText: '2/2 running' }).waitFor({ timeout: 30_000 });
+    await treeRow('web.1', 4).waitFor();
+    await treeRow('web.2', 4).waitFor();
+    await screenshot('swarm-services-and-tasks');
+
+    await contextMenu(deployment, 'Show Status');
+    const status = webview();
+    await status.locator('#units tr', { hasText: 'web.2' }).waitFor({ timeout: 30_000 });
+    assert.equal(await status.locator('#state').textContent(), 'running');
+    await screenshot('swarm-status');
+
+    // Service logs, each line labelled with its task.
+    await runCommand('WindFlow: Focus on Targets View');
+    await contextMenu(deployment, 'Show Logs');
+    const logs = webview();
+    await logs.locator('#lines', { hasText: 'web.1 | web serving on 8080' }).waitFor({ timeout: 30_000 });
+    await logs.locator('#lines', { hasText: 'web.2 | web serving on 8080' }).waitFor();
+    await screenshot('swarm-logs');
+
+    // Stop scales the service to 0 and remembers 2; Start brings both replicas back.
+    await runCommand('WindFlow: Focus on Targets View');
+    await contextMenu(deployment, 'Stop');
+    await deployment.filter({ hasText: 'stopped' }).waitFor({ timeout: 60_000 });
+    const replicas = async () =>
+      (await docker.listServices(swarm))[0]?.Spec?.Mode?.Replicated?.Replicas as number | undefined;
+    assert.equal(await replicas(), 0);
+    await screenshot('swarm-stopped');
+    await contextMenu(deployment, 'Start');
+    await deployment.filter({ hasText: 'running' }).waitFor({ timeout: 60_000 });
+    assert.equal(await replicas(), 2);
+
+    await contextMenu(deployment, 'Remove (Keep Data)');
+    const dialog = page.locator('.monaco-dialog-box', { hasText: `Remove ${SWARM_DEPLOYMENT} from local?` });
+    await dialog.locator('.monaco-button', { hasText: 'Remove' }).first().click();
+    await notification(`Removed ${SWARM_DEPLOYMENT}`).waitFor({ timeout: 60_000 });
+    await deployment.waitFor({ state: 'detached', timeout: 30_000 });
+    await screenshot('swarm-removed');
+    assert.equal((await docker.listServices(swarm)).length, 0, 'no service is left');
+    assert.equal((await docker.listSecrets(swarm)).length, 0, 'no secret is left');
+    assert.equal((await docker.listConfigs(swarm)).length, 0, 'no config is left');
   });
 });
 
