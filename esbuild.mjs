@@ -18,23 +18,66 @@ const shared = {
 };
 
 /**
- * @kubernetes/client-node is ~15 MB of JavaScript: bundled into its own file, loaded only when a Kubernetes target
- * connects, so the CLI and the extension start without parsing it.
+ * Packages imported dynamically, each bundled into its own file and loaded only when first imported, so the CLI, the
+ * extension and the server start without parsing them: @kubernetes/client-node (~15 MB, when a Kubernetes target
+ * connects) and openai (when an AI command runs).
  */
-const kubernetesClientFile = './kubernetes-client.js';
-const loadKubernetesClientLazily = {
-  name: 'kubernetes-client-on-demand',
+const separateBundles = [
+  { module: '@kubernetes/client-node', file: 'kubernetes-client.js' },
+  { module: 'openai', file: 'openai.js' },
+];
+const loadSeparateBundlesLazily = {
+  name: 'separate-bundles-on-demand',
   setup(build) {
-    build.onResolve({ filter: /^@kubernetes\/client-node$/ }, () => ({ path: kubernetesClientFile, external: true }));
+    for (const { module, file } of separateBundles) {
+      const filter = new RegExp(`^${module.replace(/[/]/g, '\\/')}$`);
+      build.onResolve({ filter }, () => ({ path: `./${file}`, external: true }));
+    }
+  },
+};
+
+/**
+ * Parts of the Docker client that only some users need, each in its own file and loaded on first call: ssh2 (for
+ * ssh:// engines, through docker-modem's ssh agent) and gRPC with protobufjs (BuildKit sessions and progress, which
+ * we never use). The module is replaced by a stand-in with the same exports — a function, or an object of functions —
+ * that requires the real file when called, so the CLI starts without parsing about 1.5 MB it rarely needs.
+ */
+const onDemandModules = [
+  { source: 'node_modules/docker-modem/lib/ssh.js', file: 'docker-ssh.js', exports: 'function' },
+  { source: 'node_modules/dockerode/lib/session.js', file: 'docker-session.js', exports: 'function' },
+  { source: 'node_modules/dockerode/lib/buildkit.js', file: 'docker-buildkit.js', exports: ['followProgress'] },
+];
+const loadDockerExtrasLazily = {
+  name: 'docker-extras-on-demand',
+  setup(build) {
+    const files = onDemandModules.map(({ file }) => file);
+    build.onResolve({ filter: /^\.\/docker-[a-z]+\.js$/ }, ({ path }) =>
+      files.includes(path.slice(2)) ? { path, external: true } : undefined,
+    );
+    for (const { source, file, exports } of onDemandModules) {
+      const forward = (member) => `function () { return require('./${file}')${member}.apply(this, arguments); }`;
+      const contents =
+        exports === 'function'
+          ? `module.exports = ${forward('')};`
+          : `module.exports = { ${exports.map((name) => `${name}: ${forward(`.${name}`)}`).join(', ')} };`;
+      const filter = new RegExp(`${source.replace(/^node_modules/, '').replace(/[/.]/g, (c) => `\\${c}`)}$`);
+      build.onLoad({ filter }, () => ({ contents, loader: 'js' }));
+    }
   },
 };
 
 const entries = [
-  { entryPoints: ['@kubernetes/client-node'], outfile: 'dist/kubernetes-client.js' },
-  { entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', plugins: [loadKubernetesClientLazily] },
+  ...separateBundles.map(({ module, file }) => ({ entryPoints: [module], outfile: `dist/${file}` })),
+  ...onDemandModules.map(({ source, file }) => ({ entryPoints: [source], outfile: `dist/${file}` })),
+  {
+    entryPoints: ['client/src/extension.ts'],
+    outfile: 'dist/client.js',
+    plugins: [loadSeparateBundlesLazily, loadDockerExtrasLazily],
+  },
   {
     entryPoints: ['server/src/main.ts'],
     outfile: 'dist/server.js',
+    plugins: [loadSeparateBundlesLazily],
     // Run as the `windflow-language-server` bin, with the Node flags the VS Code client also gives the server
     // (SERVER_NODE_FLAGS in client/src/languageClient.ts says why).
     banner: {
@@ -45,7 +88,7 @@ const entries = [
     entryPoints: ['client/src/cli/main.ts'],
     outfile: 'dist/cli.js',
     banner: { js: '#!/usr/bin/env node' },
-    plugins: [loadKubernetesClientLazily],
+    plugins: [loadSeparateBundlesLazily, loadDockerExtrasLazily],
   },
   // Webview page scripts: run in the panel's browser sandbox, one self-contained file each.
   ...['deployForm', 'logs', 'status'].map((page) => ({

@@ -1,14 +1,31 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { VALID_COMPOSE_STACK } from '../ai/stacks';
 import { LoopbackKubernetesApiServer } from '../fixtures/kubeApiServer';
+import { OpenAiTestServer } from '../fixtures/openaiServer';
 
 const ROOT = path.resolve(__dirname, '../..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
 const run = promisify(execFile);
+
+/** The files esbuild.mjs bundles apart from the CLI, loaded only on first use. */
+const SEPARATE_BUNDLES = [
+  'kubernetes-client.js',
+  'openai.js',
+  'docker-ssh.js',
+  'docker-session.js',
+  'docker-buildkit.js',
+];
+
+async function buildIfMissing(): Promise<void> {
+  if (!existsSync(CLI) || SEPARATE_BUNDLES.some((file) => !existsSync(path.join(ROOT, 'dist', file)))) {
+    await run(process.execPath, [path.join(ROOT, 'esbuild.mjs')], { cwd: ROOT });
+  }
+}
 
 /**
  * The built CLI loads @kubernetes/client-node from its own bundle (dist/kubernetes-client.js) only when a
@@ -20,9 +37,7 @@ describe('built CLI with a Kubernetes target', function () {
   let env: NodeJS.ProcessEnv;
 
   before(async function () {
-    if (!existsSync(CLI) || !existsSync(path.join(ROOT, 'dist', 'kubernetes-client.js'))) {
-      await run(process.execPath, [path.join(ROOT, 'esbuild.mjs')], { cwd: ROOT });
-    }
+    await buildIfMissing();
     server = new LoopbackKubernetesApiServer({ token: 'bundle-token' });
     const url = await server.start();
     const home = mkdtempSync(path.join(os.tmpdir(), 'wf-kube-cli-'));
@@ -76,5 +91,64 @@ describe('built CLI with a Kubernetes target', function () {
       JSON.parse(after.stdout).filter((d: { deploymentName: string }) => d.deploymentName === 'hello-bundle'),
       [],
     );
+  });
+});
+
+/**
+ * The other parts bundled apart (esbuild.mjs): openai, loaded by an AI command, and docker-modem's ssh agent, loaded
+ * when an ssh:// engine is used — each reached through the built CLI, whose own file holds neither.
+ */
+describe('built CLI: openai and ssh2 from their own bundles', function () {
+  this.timeout(60_000);
+  let home: string;
+
+  before(async () => {
+    await buildIfMissing();
+    home = mkdtempSync(path.join(os.tmpdir(), 'wf-bundles-'));
+  });
+
+  it('keeps the rarely used packages out of the CLI file', () => {
+    const cli = readFileSync(CLI, 'utf8');
+    for (const marker of ['@grpc/grpc-js', 'protobufjs', 'ssh2/lib', 'openai/core']) {
+      assert.ok(!cli.includes(marker), `dist/cli.js bundles ${marker}`);
+    }
+  });
+
+  it('answers an AI command through dist/openai.js', async () => {
+    const endpoint = await OpenAiTestServer.start();
+    try {
+      endpoint.script({ content: VALID_COMPOSE_STACK });
+      const { stdout } = await run(
+        process.execPath,
+        [CLI, 'ai', 'generate', 'a whoami service', '--target-type', 'docker_compose'],
+        {
+          cwd: home,
+          env: {
+            PATH: process.env.PATH,
+            HOME: home,
+            OPENAI_BASE_URL: endpoint.baseUrl,
+            OPENAI_API_KEY: 'k',
+            WINDFLOW_AI_MODEL: 'm',
+          },
+        },
+      );
+      assert.equal(stdout, VALID_COMPOSE_STACK);
+      assert.equal(endpoint.requests[0].headers.authorization, 'Bearer k');
+    } finally {
+      await endpoint.close();
+    }
+  });
+
+  it('reaches an ssh:// engine through dist/docker-ssh.js, and says why it cannot connect', async () => {
+    const targets = path.join(home, 'targets.yaml');
+    writeFileSync(targets, 'closed-ssh:\n  kind: docker\n  host: ssh://nobody@127.0.0.1:1\n');
+    const args = [CLI, 'status', '--target', 'closed-ssh', '--target-file', targets];
+    const refused = await run(process.execPath, args, { cwd: home, env: { PATH: process.env.PATH, HOME: home } }).then(
+      () => assert.fail('status on a closed port succeeded'),
+      (error: { code: number; stderr: string }) => error,
+    );
+    assert.notEqual(refused.code, 0);
+    assert.doesNotMatch(refused.stderr, /Cannot find module/);
+    assert.match(refused.stderr, /ECONNREFUSED|refused/i);
   });
 });

@@ -75,7 +75,8 @@ export class AiClient {
   }
 
   private async client(): Promise<OpenAI> {
-    const { default: OpenAI } = await loadOpenAi();
+    // The named export: under a bundle that loads openai as a separate CommonJS file, `default` is the module object.
+    const { OpenAI } = await loadOpenAi();
     const config = this.config;
     this.openai ??= new OpenAI({
       baseURL: config.baseUrl,
