@@ -4,7 +4,8 @@
 // the engine's own task timestamps (the moment the last task became running), so neither side's polling counts. Also
 // reported: when the command was done — ours returns only after it saw every service converged and stay so for 2 s;
 // `docker stack deploy` returns once the services exist, so its side is polled (every 50 ms) until all tasks run.
-// Results go to docs/performance-deploy.md.
+// Also reported: when the last service was created, which splits each side into the deployer's own part and the
+// engine's part after it (scheduling, preparing and starting the tasks). Results go to docs/performance-deploy.md.
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -41,13 +42,19 @@ async function runningReplicas(namespace) {
   return services.reduce((sum, service) => sum + (service.ServiceStatus?.RunningTasks ?? 0), 0);
 }
 
-/** Milliseconds from `startedAt` (wall clock) until the stack's last task became running, by the engine's clock. */
-async function lastTaskRunning(namespace, startedAt) {
+/**
+ * Milliseconds from `startedAt` (wall clock) until the stack's last service was created (the deployer's own part)
+ * and until its last task became running (the engine's part follows), by the engine's clock.
+ */
+async function milestones(namespace, startedAt) {
   const services = await docker.listServices({ filters: { label: [`com.docker.stack.namespace=${namespace}`] } });
   const tasks = await docker.listTasks({
     filters: { service: services.map((service) => service.ID), 'desired-state': ['running'] },
   });
-  return Math.max(...tasks.map((task) => Date.parse(task.Status.Timestamp))) - startedAt;
+  return {
+    created: Math.max(...services.map((service) => Date.parse(service.CreatedAt))) - startedAt,
+    running: Math.max(...tasks.map((task) => Date.parse(task.Status.Timestamp))) - startedAt,
+  };
 }
 
 /** Waits until nothing of the stack is left (services, task containers, networks), so runs do not overlap. */
@@ -97,7 +104,7 @@ async function main() {
     const done = Date.now() - startedAt;
     const running = await runningReplicas(OURS);
     if (running !== SERVICE_COUNT) throw new Error(`${OURS}: deploy returned with ${running}/${SERVICE_COUNT} running`);
-    return { running: await lastTaskRunning(OURS, startedAt), done };
+    return { ...(await milestones(OURS, startedAt)), done };
   };
   const deployPeer = async () => {
     const startedAt = Date.now();
@@ -105,7 +112,7 @@ async function main() {
     run('docker', ['stack', 'deploy', '--detach=true', '--resolve-image', 'never', '-c', compose, PEER]);
     while ((await runningReplicas(PEER)) < SERVICE_COUNT) await sleep(50);
     const done = Date.now() - startedAt;
-    return { running: await lastTaskRunning(PEER, startedAt), done };
+    return { ...(await milestones(PEER, startedAt)), done };
   };
   const removeOurs = async () => {
     run(process.execPath, [CLI, 'remove', OURS, '--delete-data']);
@@ -158,6 +165,22 @@ async function main() {
     row(
       'docker stack deploy: every replica running',
       peer.map((t) => t.running),
+    ),
+    row(
+      'windflow-stack deploy: every service created',
+      ours.map((t) => t.created),
+    ),
+    row(
+      'docker stack deploy: every service created',
+      peer.map((t) => t.created),
+    ),
+    row(
+      'windflow-stack deploy: last service created → every replica running (the engine)',
+      ours.map((t) => t.running - t.created),
+    ),
+    row(
+      'docker stack deploy: last service created → every replica running (the engine)',
+      peer.map((t) => t.running - t.created),
     ),
     row(
       'windflow-stack deploy: command done (converged, stable 2 s)',
