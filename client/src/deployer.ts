@@ -100,6 +100,7 @@ export class Deployer {
           token.onCancellationRequested(() => abort.abort());
           return target.deploy(stack, {
             signal: abort.signal,
+            timeoutMs: deployTimeoutMs(),
             onProgress: ({ step, message }) => {
               const text = this.log.redact(message);
               progress.report({ message: text });
@@ -168,4 +169,10 @@ export class Deployer {
 /** AI actions are offered only once an endpoint is configured, and never in Restricted Mode. */
 export function aiConfigured(): boolean {
   return vscode.workspace.isTrusted && Boolean(readEndpointSettings().baseUrl);
+}
+
+/** `windflow.deploy.timeoutSeconds`: how long converging may take (the targets' own default when unset). */
+function deployTimeoutMs(): number | undefined {
+  const seconds = vscode.workspace.getConfiguration('windflow').get<number>('deploy.timeoutSeconds');
+  return typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined;
 }
