@@ -356,21 +356,23 @@ describe('VS Code end to end (code-server + Chromium)', function () {
     const entry = page
       .locator('.monaco-menu .action-item .action-label', { hasText: new RegExp(`^${escapeRegExp(label)}$`) })
       .first();
-    // The view redraws when the shared engine's deployments change, which can swallow a right-click: click again.
+    // The view redraws when the shared engine's deployments change, and a closing panel moves the focus: either can
+    // swallow a right-click or close the menu before its entry is chosen. Open it again, as a user would.
     for (let attempt = 1; ; attempt++) {
-      await row.click({ button: 'right' });
+      const patience = attempt < 3 ? 5_000 : 30_000;
       try {
-        await entry.waitFor({ timeout: attempt < 3 ? 5_000 : 30_000 });
+        await row.click({ button: 'right' });
+        await entry.waitFor({ timeout: patience });
+        // Pointing at an entry focuses it; Enter then runs it the way the menu's keyboard handler does (a click can
+        // land while the menu still lays itself out, and be lost).
+        await entry.hover({ timeout: patience });
+        await page.locator('.monaco-menu .action-item.focused', { hasText: label }).waitFor({ timeout: patience });
         break;
       } catch (error) {
         if (attempt >= 3) throw error;
         await page.keyboard.press('Escape');
       }
     }
-    // Pointing at an entry focuses it; Enter then runs it the way the menu's keyboard handler does (a click can land
-    // while the menu still lays itself out, and be lost).
-    await entry.hover();
-    await page.locator('.monaco-menu .action-item.focused', { hasText: label }).waitFor();
     await page.keyboard.press('Enter');
     await page.locator('.monaco-menu').waitFor({ state: 'detached' });
   }
@@ -572,6 +574,8 @@ describe('VS Code end to end (code-server + Chromium)', function () {
     await screenshot('attach-shell');
     await page.keyboard.type('exit');
     await page.keyboard.press('Enter');
+    // The shell ended: VS Code closes its terminal, and with it the focus moves; wait for that before the next menu.
+    await terminal.waitFor({ state: 'detached', timeout: 30_000 });
 
     await contextMenu(container, 'Inspect');
     await tab(`${DEPLOYMENT}.json`).waitFor();
