@@ -62,7 +62,7 @@ describe('kubernetes templates: completion and hover from the generated schemas'
     assert.deepEqual(labels(items).slice(0, 3), ['selector', 'template', 'minReadySeconds']);
     assert.deepEqual(
       items.slice(0, 3).map((item) => item.detail),
-      ['required · object', 'required · object', 'integer | null'],
+      ['required · object', 'required · object', 'integer'],
     );
     const list = kubernetes(
       '  apiVersion: v1\n  kind: List\n  items:\n    - apiVersion: v1\n      kind: Service\n      metadata:\n        name: web\n      spec:\n        <|>',
@@ -91,7 +91,7 @@ describe('kubernetes templates: completion and hover from the generated schemas'
       /\[Kubernetes API reference\]\(https:\/\/kubernetes\.io\/docs\/reference\/generated\/kubernetes-api\/v1\.29\/#deployment-v1-apps\)/,
     );
     const replicas = hoverAt(kubernetes(DEPLOYMENT.replace('replicas: 2', 'repl<|>icas: 2')));
-    assert.match(replicas ?? '', /Type: `integer \| null`/);
+    assert.match(replicas ?? '', /Type: `integer`/);
     assert.match(replicas ?? '', /kubernetes-api\/v1\.30\//);
   });
 

@@ -24,11 +24,21 @@ function locate(model: StackModel, path: Path) {
   return templateSchemaAt(model.targetType, templateData(model), path.slice(1));
 }
 
+/**
+ * The types to show: `null` only when it is the only one — optional fields are nullable in the generated Kubernetes
+ * schemas, and an empty value is not something to suggest writing.
+ */
+function shownTypes(described: SchemaDescription): string {
+  const types = described.types.filter((type) => type !== 'null');
+  return (types.length ? types : described.types).join(' | ');
+}
+
 /** Markdown for a key: its description, type, allowed values, default and the reference page. */
 export function describeSchemaKey(name: string, described: SchemaDescription): string {
   const lines = [`**${name}**${described.description ? `: ${described.description}` : ''}`];
   const facts: string[] = [];
-  if (described.types.length) facts.push(`Type: \`${described.types.join(' | ')}\``);
+  const types = shownTypes(described);
+  if (types) facts.push(`Type: \`${types}\``);
   if (described.enum) facts.push(`One of: ${described.enum.map((value) => `\`${String(value)}\``).join(', ')}`);
   if (described.default !== undefined) facts.push(`Default: \`${JSON.stringify(described.default)}\``);
   if (described.minimum !== undefined || described.maximum !== undefined)
@@ -67,7 +77,7 @@ export function templateKeyItems(
       return {
         label: key.name,
         kind: CompletionItemKind.Property,
-        detail: [key.required ? 'required' : undefined, described.types.join(' | ') || undefined]
+        detail: [key.required ? 'required' : undefined, shownTypes(described) || undefined]
           .filter(Boolean)
           .join(' · '),
         documentation: { kind: 'markdown', value: describeSchemaKey(key.name, described) },
