@@ -77,9 +77,7 @@ export function templateKeyItems(
       return {
         label: key.name,
         kind: CompletionItemKind.Property,
-        detail: [key.required ? 'required' : undefined, shownTypes(described) || undefined]
-          .filter(Boolean)
-          .join(' · '),
+        detail: [key.required ? 'required' : undefined, shownTypes(described) || undefined].filter(Boolean).join(' · '),
         documentation: { kind: 'markdown', value: describeSchemaKey(key.name, described) },
         sortText: `${key.required ? 0 : 1}${key.name}`,
         tags: key.deprecated ? [CompletionItemTag.Deprecated] : undefined,
