@@ -7,6 +7,7 @@ import { checkReferences } from './checks/references';
 import { checkSecretExposure } from './checks/secrets';
 import { checkRendered } from './checks/rendered';
 import { checkStructure } from './checks/structure';
+import { checkComposeDeploy } from './checks/composeDeploy';
 import { checkSwarm } from './checks/swarm';
 import { checkVariables } from './checks/variables';
 import { checkUndeployable } from './checks/undeployable';
@@ -33,7 +34,8 @@ export function checkStack(model: StackModel, options: CheckOptions = {}): Stack
     checkYaml11(model, sink);
     if (model.targetType === 'docker') checkDocker(model, sink);
     else if (model.targetType === 'docker_compose' || model.targetType === 'docker_swarm') checkCompose(model, sink);
-    if (model.targetType === 'docker_swarm') checkSwarm(model, sink);
+    if (model.targetType === 'docker_compose') checkComposeDeploy(model, sink);
+    else if (model.targetType === 'docker_swarm') checkSwarm(model, sink);
     else if (model.targetType === 'kubernetes') checkKubernetes(model, sink, options.kubernetesVersion);
     else if (model.targetType === 'vm' || model.targetType === 'physical') checkUndeployable(model, sink);
     checkDefaultDeploymentName(model, sink);

@@ -5,6 +5,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import type Docker from 'dockerode';
+import { APPLIED_SERVICE_KEYS } from '../../../../server/src/stack/composeDeploy';
 import { parseDuration, parsePortSpec, parseVolumeSpec } from '../../../../server/src/stack/specs';
 import { DeployError } from '../target';
 
@@ -51,38 +52,6 @@ export interface ContainerSpec {
   /** Keys present but not applied (so the caller can say so instead of silently dropping them). */
   ignoredKeys: string[];
 }
-
-const HANDLED_KEYS = new Set([
-  'image',
-  'container_name',
-  'environment',
-  'ports',
-  'volumes',
-  'restart',
-  'restart_policy',
-  'healthcheck',
-  'labels',
-  'command',
-  'entrypoint',
-  'user',
-  'working_dir',
-  'networks',
-  'network_mode',
-  'hostname',
-  'tty',
-  'stdin_open',
-  'privileged',
-  'read_only',
-  'init',
-  'cap_add',
-  'cap_drop',
-  'extra_hosts',
-  'dns',
-  'tmpfs',
-  'stop_signal',
-  'stop_grace_period',
-  'depends_on',
-]);
 
 const RESTART_KEYS = ['restart', 'restart_policy'];
 
@@ -429,7 +398,7 @@ export function buildContainerSpec(service: Mapping, context: SpecContext, namin
     hasHealthcheck: health.waitMs > 0,
     healthWaitMs: health.waitMs,
     ignoredKeys: Object.keys(service).filter(
-      (key) => !HANDLED_KEYS.has(key) || (RESTART_KEYS.includes(key) && key !== context.restartKey),
+      (key) => !APPLIED_SERVICE_KEYS.has(key) || (RESTART_KEYS.includes(key) && key !== context.restartKey),
     ),
   };
 }

@@ -1,0 +1,36 @@
+/**
+ * The service keys the extension's own Docker deploys apply (containers and Compose projects through the Engine API,
+ * client/src/targets/docker/containerSpec.ts). Kept here, in the stack model, so the editor can tell an author which
+ * keys of a `docker_compose` service the deploy would leave out (WF048) from the same list the deploy uses.
+ */
+export const APPLIED_SERVICE_KEYS: ReadonlySet<string> = new Set([
+  'image',
+  'container_name',
+  'environment',
+  'ports',
+  'volumes',
+  'restart',
+  'restart_policy',
+  'healthcheck',
+  'labels',
+  'command',
+  'entrypoint',
+  'user',
+  'working_dir',
+  'networks',
+  'network_mode',
+  'hostname',
+  'tty',
+  'stdin_open',
+  'privileged',
+  'read_only',
+  'init',
+  'cap_add',
+  'cap_drop',
+  'extra_hosts',
+  'dns',
+  'tmpfs',
+  'stop_signal',
+  'stop_grace_period',
+  'depends_on',
+]);
