@@ -42,6 +42,24 @@ function hoverAt(source: string, kubernetesVersion?: string): string | undefined
 const labels = (items: CompletionItem[]) => items.map((item) => item.label);
 
 describe('kubernetes templates: completion and hover from the generated schemas', () => {
+  it('completes each item of a List from its own kind, and a new item from scratch', () => {
+    const list = [
+      '  apiVersion: v1',
+      '  kind: List',
+      '  items:',
+      '    - apiVersion: v1',
+      '      kind: ConfigMap',
+      '      metadata: {name: settings}',
+    ];
+    const deployment = ['    - apiVersion: apps/v1', '      kind: Deployment'];
+    const inSpec = labels(completeAt(kubernetes([...list, ...deployment, '      spec:', '        <|>'].join('\n'))));
+    assert.ok(inSpec.includes('replicas') && inSpec.includes('template'), inSpec.join(', '));
+    const inItem = labels(completeAt(kubernetes([...list, ...deployment, '      <|>'].join('\n'))));
+    assert.ok(inItem.includes('spec') && !inItem.includes('data'), inItem.join(', '));
+    const newItem = labels(completeAt(kubernetes([...list, '    - <|>'].join('\n'))));
+    for (const key of ['apiVersion', 'kind', 'metadata']) assert.ok(newItem.includes(key), newItem.join(', '));
+  });
+
   it('completes the keys of a container, required first, without those already written', () => {
     const items = completeAt(
       kubernetes(DEPLOYMENT.replace('            imagePullPolicy: IfNotPresent', '            <|>')),

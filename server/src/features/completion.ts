@@ -209,7 +209,7 @@ function enclosingPath(model: StackModel, lineNumber: number, column: number, ow
     if (info.dash) {
       if (info.indent === need) continue; // an earlier item of the same sequence
       if (info.key !== undefined && info.keyColumn < need) path.unshift(info.key);
-      path.unshift(0);
+      path.unshift(itemIndex(model, line, info.indent));
       need = info.indent;
       sameColumn = true;
     } else if (info.key !== undefined) {
@@ -221,8 +221,28 @@ function enclosingPath(model: StackModel, lineNumber: number, column: number, ow
   return path;
 }
 
-/** Keys already written in the mapping the line belongs to, found by indentation. */
-function siblingKeys(model: StackModel, lineNumber: number, column: number): Set<string> {
+/**
+ * The index of the sequence item whose `- ` is on `lineNumber` at `indent`: the earlier `- ` lines of the same
+ * sequence, counted upwards until a line less indented, or a key at the same column (the owner of `key:\n- item`).
+ * Completion reads the schema of that item: in a `kind: List` the items are objects of different kinds.
+ */
+function itemIndex(model: StackModel, lineNumber: number, indent: number): number {
+  let index = 0;
+  for (let line = lineNumber - 1; line >= 0; line--) {
+    if (spacesAt(model, line) > indent) continue;
+    const info = readLine(lineText(model, line));
+    if (!info || info.indent > indent) continue;
+    if (info.indent < indent || !info.dash) break;
+    index++;
+  }
+  return index;
+}
+
+/**
+ * Keys already written in the mapping the line belongs to, found by indentation. On a line that starts a new item
+ * (`- `), the mapping begins there: the lines above belong to earlier items.
+ */
+function siblingKeys(model: StackModel, lineNumber: number, column: number, startsItem: boolean): Set<string> {
   const keys = new Set<string>();
   const visit = (line: number): boolean => {
     // A line indented deeper than the mapping holds none of its keys and does not end it.
@@ -233,7 +253,7 @@ function siblingKeys(model: StackModel, lineNumber: number, column: number): Set
     if (info.dash && info.keyColumn === column) return false; // the item's first key opens this mapping
     return info.indent >= column;
   };
-  for (let line = lineNumber - 1; line >= 0 && visit(line); line--);
+  if (!startsItem) for (let line = lineNumber - 1; line >= 0 && visit(line); line--);
   for (let line = lineNumber + 1; line < model.lines.lineCount; line++) {
     if (spacesAt(model, line) > column) continue;
     const info = readLine(lineText(model, line));
@@ -252,7 +272,7 @@ function yamlCompletions(model: StackModel, offset: number): CompletionItem[] {
   if (value) {
     const column = value[1].length + (value[2]?.length ?? 0);
     const parent = value[2]
-      ? [...enclosingPath(model, line, value[1].length, true), 0]
+      ? [...enclosingPath(model, line, value[1].length, true), itemIndex(model, line, value[1].length)]
       : enclosingPath(model, line, column, false);
     return valueCompletions(model, [...parent, unquote(value[3])], replaceRange(model, offset, value[5]));
   }
@@ -268,10 +288,10 @@ function yamlCompletions(model: StackModel, offset: number): CompletionItem[] {
   if (!key) return [];
   const column = key[1].length + (key[2]?.length ?? 0);
   const parent = key[2]
-    ? [...enclosingPath(model, line, key[1].length, true), 0]
+    ? [...enclosingPath(model, line, key[1].length, true), itemIndex(model, line, key[1].length)]
     : enclosingPath(model, line, column, false);
   const range = replaceRange(model, offset, key[3]);
-  const present = siblingKeys(model, line, column);
+  const present = siblingKeys(model, line, column, key[2] !== undefined);
   const named = nameKeyItems(model, parent, range, present);
   if (named) return named;
   const fromTemplateSchema = templateKeyItems(model, parent, range, present);
