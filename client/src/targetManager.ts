@@ -123,16 +123,20 @@ export class TargetManager implements vscode.Disposable {
     return target;
   }
 
-  /** The selected target's name: the user's last choice in this workspace, else windflow.defaultTarget, else the first. */
+  /**
+   * The selected target's name: the user's last choice in this workspace, else windflow.defaultTarget, else the one
+   * that was current before (a target added or a settings change does not move deploys elsewhere by being listed
+   * first: user targets come before discovered ones), else the first.
+   */
   async currentName(): Promise<string | undefined> {
     const configs = await this.configs();
     const names = configs.map((config) => config.name);
     const chosen = this.context.workspaceState.get<string>(CURRENT_TARGET_KEY);
-    if (chosen && names.includes(chosen)) return chosen;
     const preferred = vscode.workspace.getConfiguration('windflow').get<string>('defaultTarget');
-    if (preferred && names.includes(preferred)) return preferred;
-    this.loadedCurrentName = names[0];
-    return names[0];
+    const current =
+      [chosen, preferred, this.loadedCurrentName].find((name) => name && names.includes(name)) ?? names[0];
+    this.loadedCurrentName = current;
+    return current;
   }
 
   /**
