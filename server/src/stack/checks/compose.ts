@@ -1,4 +1,4 @@
-import { Document, isAlias, isMap, isScalar, isSeq, Node, Scalar } from 'yaml';
+import { Document, isAlias, isMap, isScalar, isSeq, Node, Scalar, YAMLMap } from 'yaml';
 import { DiagnosticSink } from '../diagnostics';
 import { hasJinja, JinjaReference } from '../jinja';
 import { getIn, getPair, leafSpan, spanOf, StackModel, VariableDecl } from '../model';
@@ -28,6 +28,23 @@ interface Dependency {
   from: string;
   to: string;
   span: Span;
+}
+
+/**
+ * The services of a Compose template with the keys written on each (merge keys not followed): for the checks that
+ * judge a service key by its name alone (WF048, WF160).
+ */
+export function serviceKeys(model: StackModel): { name: string; service: YAMLMap; keys: Scalar<string>[] }[] {
+  const services = getIn(model.root, ['template', 'services']);
+  if (!isMap(services)) return [];
+  return services.items.flatMap((pair) => {
+    const service = pair.value;
+    if (!isScalar(pair.key) || !isMap(service)) return [];
+    const keys = service.items
+      .map((entry) => entry.key)
+      .filter((key): key is Scalar<string> => isScalar(key) && typeof key.value === 'string');
+    return [{ name: String(pair.key.value), service, keys }];
+  });
 }
 
 /** Compose templates (`docker_compose`, `docker_swarm`): what WindFlow or `docker compose` rejects or misreads. */

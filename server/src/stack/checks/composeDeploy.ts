@@ -1,14 +1,16 @@
-import { isMap, isScalar, Scalar } from 'yaml';
 import { APPLIED_SERVICE_KEYS } from '../composeDeploy';
 import { DiagnosticSink } from '../diagnostics';
-import { getIn, spanOf, StackModel } from '../model';
+import { spanOf, StackModel } from '../model';
 import { composeSchema } from '../schemas/compose';
+import { serviceKeys } from './compose';
 
 /** The keys the Compose Specification allows on a service: a misspelled one is WF100's, not ours. */
-let serviceKeys: Set<string> | undefined;
+let specServiceKeys: Set<string> | undefined;
 function composeServiceKeys(): Set<string> {
-  serviceKeys ??= new Set(composeSchema.keysOf(composeSchema.schemaAt(['services', 'service'])).map((key) => key.name));
-  return serviceKeys;
+  specServiceKeys ??= new Set(
+    composeSchema.keysOf(composeSchema.schemaAt(['services', 'service'])).map((key) => key.name),
+  );
+  return specServiceKeys;
 }
 
 /**
@@ -18,21 +20,14 @@ function composeServiceKeys(): Set<string> {
  * key is WF100's.
  */
 export function checkComposeDeploy(model: StackModel, sink: DiagnosticSink): void {
-  const services = getIn(model.root, ['template', 'services']);
-  if (!isMap(services)) return;
-  for (const servicePair of services.items) {
-    const service = servicePair.value;
-    if (!isScalar(servicePair.key) || !isMap(service)) continue;
-    const name = String(servicePair.key.value);
-    for (const pair of service.items) {
-      if (!isScalar(pair.key) || typeof pair.key.value !== 'string') continue;
-      const key = pair.key.value;
-      if (APPLIED_SERVICE_KEYS.has(key) || !composeServiceKeys().has(key)) continue;
+  for (const { name, keys } of serviceKeys(model)) {
+    for (const key of keys) {
+      if (APPLIED_SERVICE_KEYS.has(key.value) || !composeServiceKeys().has(key.value)) continue;
       sink.add(
         'WF048',
         'information',
-        `this extension's Compose deploy does not apply \`${key}\` of service '${name}' (docker compose and upstream WindFlow do)`,
-        spanOf(pair.key as Scalar),
+        `this extension's Compose deploy does not apply \`${key.value}\` of service '${name}' (docker compose and upstream WindFlow do)`,
+        spanOf(key),
       );
     }
   }

@@ -1,6 +1,6 @@
-import { isMap, isScalar, Scalar } from 'yaml';
 import { DiagnosticSink } from '../diagnostics';
-import { getIn, getPair, spanOf, StackModel } from '../model';
+import { getPair, spanOf, StackModel } from '../model';
+import { serviceKeys } from './compose';
 
 /**
  * Service keys a Swarm stack does not use, and why. The Swarm deploy skips them (and says so in its progress); the
@@ -40,21 +40,15 @@ const SWARM_IGNORED: Record<string, string> = {
 
 /** `docker_swarm` templates: keys Swarm skips (WF160) and `restart` shadowed by `deploy.restart_policy` (WF161). */
 export function checkSwarm(model: StackModel, sink: DiagnosticSink): void {
-  const services = getIn(model.root, ['template', 'services']);
-  if (!isMap(services)) return;
-  for (const servicePair of services.items) {
-    const service = servicePair.value;
-    if (!isScalar(servicePair.key) || !isMap(service)) continue;
-    const name = String(servicePair.key.value);
-    for (const pair of service.items) {
-      if (!isScalar(pair.key) || typeof pair.key.value !== 'string') continue;
-      const reason = SWARM_IGNORED[pair.key.value];
+  for (const { name, service, keys } of serviceKeys(model)) {
+    for (const key of keys) {
+      const reason = SWARM_IGNORED[key.value];
       if (reason)
         sink.add(
           'WF160',
           'information',
-          `a Swarm stack skips \`${pair.key.value}\` of service '${name}': ${reason}`,
-          spanOf(pair.key as Scalar),
+          `a Swarm stack skips \`${key.value}\` of service '${name}': ${reason}`,
+          spanOf(key),
           { tags: ['unnecessary'] },
         );
     }
