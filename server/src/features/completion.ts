@@ -194,12 +194,23 @@ function lineText(model: StackModel, line: number): string {
 
 /**
  * The path of the mapping (or sequence) that a line at `column` belongs to, read from indentation. A sequence's
- * owner key may share the column of its `- ` items (`key:\n- item`), hence `ownerMayShareColumn`.
+ * owner key may share the column of its `- ` items (`key:\n- item`), hence `ownerMayShareColumn`. With `startsItem`
+ * the line is itself a `- ` item at `column`, and the path ends with its index. Every index is counted in the same
+ * walk: the earlier `- ` lines of a sequence, until its owner or a line less indented. Completion reads the schema of
+ * that very item: in a `kind: List` the items are objects of different kinds.
  */
-function enclosingPath(model: StackModel, lineNumber: number, column: number, ownerMayShareColumn: boolean): Path {
-  const path: Path = [];
+function enclosingPath(
+  model: StackModel,
+  lineNumber: number,
+  column: number,
+  ownerMayShareColumn: boolean,
+  startsItem = false,
+): Path {
+  const path: Path = startsItem ? [0] : [];
+  // Whether path[0] is the index of an item whose earlier siblings the walk is passing.
+  let countingItems = startsItem;
   let need = column;
-  let sameColumn = ownerMayShareColumn;
+  let sameColumn = ownerMayShareColumn || startsItem;
   for (let line = lineNumber - 1; line >= 0 && (need > 0 || sameColumn); line--) {
     // readLine's indentation is at least the leading spaces, so such a line would be skipped below too.
     const spaces = spacesAt(model, line);
@@ -207,35 +218,24 @@ function enclosingPath(model: StackModel, lineNumber: number, column: number, ow
     const info = readLine(lineText(model, line));
     if (!info || info.indent > need || (info.indent === need && !sameColumn)) continue;
     if (info.dash) {
-      if (info.indent === need) continue; // an earlier item of the same sequence
+      if (info.indent === need) {
+        // an earlier item of the same sequence
+        if (countingItems) path[0] = (path[0] as number) + 1;
+        continue;
+      }
       if (info.key !== undefined && info.keyColumn < need) path.unshift(info.key);
-      path.unshift(itemIndex(model, line, info.indent));
+      path.unshift(0);
+      countingItems = true;
       need = info.indent;
       sameColumn = true;
     } else if (info.key !== undefined) {
       path.unshift(info.key);
+      countingItems = false;
       need = info.indent;
       sameColumn = false;
     }
   }
   return path;
-}
-
-/**
- * The index of the sequence item whose `- ` is on `lineNumber` at `indent`: the earlier `- ` lines of the same
- * sequence, counted upwards until a line less indented, or a key at the same column (the owner of `key:\n- item`).
- * Completion reads the schema of that item: in a `kind: List` the items are objects of different kinds.
- */
-function itemIndex(model: StackModel, lineNumber: number, indent: number): number {
-  let index = 0;
-  for (let line = lineNumber - 1; line >= 0; line--) {
-    if (spacesAt(model, line) > indent) continue;
-    const info = readLine(lineText(model, line));
-    if (!info || info.indent > indent) continue;
-    if (info.indent < indent || !info.dash) break;
-    index++;
-  }
-  return index;
 }
 
 /**
@@ -272,7 +272,7 @@ function yamlCompletions(model: StackModel, offset: number): CompletionItem[] {
   if (value) {
     const column = value[1].length + (value[2]?.length ?? 0);
     const parent = value[2]
-      ? [...enclosingPath(model, line, value[1].length, true), itemIndex(model, line, value[1].length)]
+      ? enclosingPath(model, line, value[1].length, true, true)
       : enclosingPath(model, line, column, false);
     return valueCompletions(model, [...parent, unquote(value[3])], replaceRange(model, offset, value[5]));
   }
@@ -288,7 +288,7 @@ function yamlCompletions(model: StackModel, offset: number): CompletionItem[] {
   if (!key) return [];
   const column = key[1].length + (key[2]?.length ?? 0);
   const parent = key[2]
-    ? [...enclosingPath(model, line, key[1].length, true), itemIndex(model, line, key[1].length)]
+    ? enclosingPath(model, line, key[1].length, true, true)
     : enclosingPath(model, line, column, false);
   const range = replaceRange(model, offset, key[3]);
   const present = siblingKeys(model, line, column, key[2] !== undefined);
