@@ -23,6 +23,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import Docker from 'dockerode';
 import type { Browser, FrameLocator, Locator, Page } from 'playwright-core';
+import { LABELS } from '../../client/src/targets/target';
+import { isSwarmManager, removeOurs } from '../targets/dockerEngineSupport';
 
 const run = promisify(execFile);
 const REPO = path.resolve(__dirname, '..', '..');
@@ -101,24 +103,10 @@ async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
   throw new Error(`code-server did not answer at ${url} within ${timeoutMs / 1000}s`);
 }
 
-async function removeLeftovers(docker: Docker): Promise<void> {
-  const containers = await docker.listContainers({ all: true, filters: { label: [DEPLOYMENT_LABEL] } });
-  await Promise.all(containers.map((container) => docker.getContainer(container.Id).remove({ force: true })));
-  if (!(await isSwarmManager(docker))) return;
-  const filters = { label: [SWARM_LABEL] };
-  for (const service of await docker.listServices({ filters })) await docker.getService(service.ID).remove();
-  // The services' tasks hold the network, the config and the secret until they are gone.
-  for (let i = 0; i < 100 && (await docker.listContainers({ all: true, filters })).length > 0; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  for (const config of await docker.listConfigs({ filters })) await docker.getConfig(config.ID).remove();
-  for (const secret of await docker.listSecrets({ filters })) await docker.getSecret(secret.ID).remove();
-  for (const network of await docker.listNetworks({ filters })) await docker.getNetwork(network.Id).remove();
-}
-
-async function isSwarmManager(docker: Docker): Promise<boolean> {
-  const info = (await docker.info()) as { Swarm?: { ControlAvailable?: boolean } };
-  return info.Swarm?.ControlAvailable === true;
+/** Both deployments of this scenario, from an earlier run that failed or from this one. */
+async function removeLeftovers(): Promise<void> {
+  const ours = [DEPLOYMENT, SWARM_DEPLOYMENT];
+  await removeOurs((labels) => ours.includes(labels?.[LABELS.deployment] ?? ''));
 }
 
 async function packageExtension(outDir: string): Promise<string> {
@@ -185,7 +173,7 @@ describe('VS Code end to end (code-server + Chromium)', function () {
     }
     rmSync(ARTIFACTS, { recursive: true, force: true });
     mkdirSync(ARTIFACTS, { recursive: true });
-    await removeLeftovers(docker);
+    await removeLeftovers();
     home = mkdtempSync(path.join(os.tmpdir(), 'windflow-e2e-'));
     const workspace = path.join(home, 'workspace');
     const userData = path.join(home, 'user-data');
@@ -284,7 +272,7 @@ describe('VS Code end to end (code-server + Chromium)', function () {
         // already gone
       }
     }
-    await removeLeftovers(docker).catch(() => undefined);
+    await removeLeftovers().catch(() => undefined);
     if (home) {
       // VS Code's logs (the extension host's and the WindFlow output) go with the screenshots.
       const logs = path.join(home, 'user-data', 'logs');
@@ -680,7 +668,7 @@ describe('VS Code end to end (code-server + Chromium)', function () {
   });
 
   it('deploys the Swarm example, shows its services and tasks, stops, starts and removes it', async function () {
-    if (!(await isSwarmManager(docker))) {
+    if (!(await isSwarmManager())) {
       if (process.env.CI === 'true') throw new Error('the engine is not a swarm manager: .ci/run turns swarm mode on');
       this.skip();
     }

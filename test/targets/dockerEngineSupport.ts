@@ -82,9 +82,13 @@ export async function resourcesOf(deploymentName: string): Promise<string[]> {
 }
 
 /** Swarm services, configs and secrets matching a label filter; none when the engine is not a swarm manager. */
-async function swarmObjects(filters: { label: string[] }) {
+export async function isSwarmManager(): Promise<boolean> {
   const info = (await docker.info()) as { Swarm?: { ControlAvailable?: boolean } };
-  if (!info.Swarm?.ControlAvailable) return { services: [], configs: [], secrets: [] };
+  return info.Swarm?.ControlAvailable === true;
+}
+
+async function swarmObjects(filters: { label: string[] }) {
+  if (!(await isSwarmManager())) return { services: [], configs: [], secrets: [] };
   return {
     services: await docker.listServices({ filters }),
     configs: await docker.listConfigs({ filters }),
@@ -92,13 +96,14 @@ async function swarmObjects(filters: { label: string[] }) {
   };
 }
 
-/** Removes whatever this run's deployments left behind (only resources with our labels and this run's prefix). */
-export async function cleanUpRun(): Promise<void> {
-  const ours = (labels: Record<string, string> | null | undefined) =>
-    labels?.[LABELS.managed] === 'true' && (labels[LABELS.deployment] ?? '').startsWith(RUN_PREFIX);
+/**
+ * Removes every resource carrying our managed label whose labels `belongs` accepts: Swarm services first (and their
+ * tasks), then configs, secrets, containers, networks and volumes.
+ */
+export async function removeOurs(belongs: (labels: Record<string, string> | null | undefined) => boolean) {
   const filters = { label: [`${LABELS.managed}=true`] };
   const swarm = await swarmObjects(filters);
-  const leftServices = swarm.services.filter((service) => ours(service.Spec?.Labels));
+  const leftServices = swarm.services.filter((service) => belongs(service.Spec?.Labels));
   for (const service of leftServices) await docker.getService(service.ID).remove();
   // Networks and volumes of services are free only once their task containers are gone.
   for (let i = 0; i < 100; i++) {
@@ -106,14 +111,21 @@ export async function cleanUpRun(): Promise<void> {
     if (!tasks.some((task) => leftServices.some((s) => s.ID === task.Labels['com.docker.swarm.service.id']))) break;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  for (const config of swarm.configs) if (ours(config.Spec?.Labels)) await docker.getConfig(config.ID).remove();
-  for (const secret of swarm.secrets) if (ours(secret.Spec?.Labels)) await docker.getSecret(secret.ID).remove();
+  for (const config of swarm.configs) if (belongs(config.Spec?.Labels)) await docker.getConfig(config.ID).remove();
+  for (const secret of swarm.secrets) if (belongs(secret.Spec?.Labels)) await docker.getSecret(secret.ID).remove();
   for (const info of await docker.listContainers({ all: true, filters }))
-    if (ours(info.Labels)) await docker.getContainer(info.Id).remove({ force: true, v: true });
+    if (belongs(info.Labels)) await docker.getContainer(info.Id).remove({ force: true, v: true });
   for (const network of await docker.listNetworks({ filters }))
-    if (ours(network.Labels)) await docker.getNetwork(network.Id).remove();
+    if (belongs(network.Labels)) await docker.getNetwork(network.Id).remove();
   for (const volume of (await docker.listVolumes({ filters })).Volumes ?? [])
-    if (ours(volume.Labels)) await docker.getVolume(volume.Name).remove();
+    if (belongs(volume.Labels)) await docker.getVolume(volume.Name).remove();
+}
+
+/** Removes whatever this run's deployments left behind (only resources with our labels and this run's prefix). */
+export async function cleanUpRun(): Promise<void> {
+  await removeOurs(
+    (labels) => labels?.[LABELS.managed] === 'true' && (labels[LABELS.deployment] ?? '').startsWith(RUN_PREFIX),
+  );
   // Deployment locks a failed test may have left (they carry the deployment name in their own label).
   for (const info of await docker.listContainers({ all: true, filters: { label: [LOCK_LABELS.deployment] } }))
     if (info.Labels[LOCK_LABELS.deployment].startsWith(RUN_PREFIX))

@@ -18,6 +18,7 @@ import {
   engineTarget,
   freePort,
   httpGet,
+  isSwarmManager,
   renderFixture,
   resourcesOf,
   SOCKET,
@@ -45,8 +46,7 @@ describe('Docker target: docker_swarm stacks on the real engine', function () {
   this.timeout(180_000);
   const target = engineTarget();
   before(async function () {
-    const info = (await docker.info()) as { Swarm?: { ControlAvailable?: boolean } };
-    if (info.Swarm?.ControlAvailable) return;
+    if (await isSwarmManager()) return;
     const reason = 'the Docker engine is not a swarm manager; .ci/run turns swarm mode on';
     if (process.env.CI === 'true') throw new Error(reason);
     console.warn(`      skipped: ${reason}`);
